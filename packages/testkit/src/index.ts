@@ -1,0 +1,2 @@
+export * from './runner/harness.js'
+export * from './runner/workflow-commands.js'

@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+// Bundles every action with @vercel/ncc: actions/<name>/src/<entry>.ts -> dist/[<entry>/]index.js,
+// where <entry> is index (the main step), post, pre, or any other file listed in ENTRIES.
+// `--check` builds into a temporary folder and fails when a committed dist/ differs.
+// `--only name,name` limits the run to some actions.
+import ncc from '@vercel/ncc'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const ENTRIES = ['index', 'pre', 'post', 'token']
+const args = process.argv.slice(2)
+const check = args.includes('--check')
+const onlyIdx = args.indexOf('--only')
+const only = onlyIdx >= 0 ? args[onlyIdx + 1].split(',') : undefined
+
+function listFiles(dir, base = dir) {
+  if (!existsSync(dir)) return []
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f)
+    return statSync(p).isDirectory() ? listFiles(p, base) : [relative(base, p)]
+  })
+}
+
+async function bundleAction(name, outDir) {
+  const src = join(root, 'actions', name, 'src')
+  rmSync(outDir, { recursive: true, force: true })
+  for (const entry of ENTRIES) {
+    const file = join(src, `${entry}.ts`)
+    if (!existsSync(file)) continue
+    const target = entry === 'index' ? outDir : join(outDir, entry)
+    const { code, assets } = await ncc(file, { minify: true, sourceMap: false, quiet: true, target: 'es2022', cache: false, license: 'licenses.txt' })
+    mkdirSync(target, { recursive: true })
+    writeFileSync(join(target, 'index.js'), code)
+    for (const [asset, { source }] of Object.entries(assets)) {
+      mkdirSync(dirname(join(target, asset)), { recursive: true })
+      writeFileSync(join(target, asset), source)
+    }
+  }
+}
+
+const actions = readdirSync(join(root, 'actions')).filter((n) => existsSync(join(root, 'actions', n, 'src', 'index.ts')) && (!only || only.includes(n)))
+let stale = []
+for (const name of actions) {
+  const committed = join(root, 'actions', name, 'dist')
+  if (!check) {
+    await bundleAction(name, committed)
+    process.stdout.write(`bundled actions/${name}/dist\n`)
+    continue
+  }
+  const fresh = join(mkdtempSync(join(tmpdir(), `gpuship-dist-${name}-`)), 'dist')
+  await bundleAction(name, fresh)
+  const a = listFiles(committed).sort()
+  const b = listFiles(fresh).sort()
+  const differs = a.join('\n') !== b.join('\n') || b.some((f) => !readFileSync(join(committed, f)).equals(readFileSync(join(fresh, f))))
+  if (differs) stale.push({ name, fresh })
+}
+if (check) {
+  if (stale.length) {
+    for (const s of stale) process.stderr.write(`actions/${s.name}/dist is stale: it differs from a fresh build (kept at ${s.fresh}).\n`)
+    process.stderr.write('Fix: run "pnpm bundle" and commit actions/*/dist.\n')
+    process.exit(1)
+  }
+  process.stdout.write(`dist is current for ${actions.length} action(s)\n`)
+}
