@@ -1,0 +1,3 @@
+export * from './identity/index.js'
+export * from './eks/index.js'
+export * from './ecr/index.js'
