@@ -78,7 +78,7 @@ export function escapeCommandProperty(text: string): string {
 
 /** Logs progress no more often than every `everyMs` (waits log at least every 15 s by convention). */
 export function progressTicker(log: Logger, everyMs = 15_000, now: () => number = Date.now): (message: string, force?: boolean) => void {
-  let last = 0
+  let last = Number.NEGATIVE_INFINITY
   return (message, force = false) => {
     const t = now()
     if (force || t - last >= everyMs) {
