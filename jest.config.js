@@ -6,7 +6,7 @@ export default {
   resolver: 'ts-jest-resolver',
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
-  roots: ['<rootDir>/packages', '<rootDir>/actions', '<rootDir>/terraform', '<rootDir>/__tests__'],
+  roots: ['<rootDir>/packages', '<rootDir>/actions', '<rootDir>/terraform', '<rootDir>/__tests__', '<rootDir>/scripts'],
   testMatch: ['**/__tests__/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   transform: {

@@ -10,6 +10,8 @@ import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+// The check-dist test points this at a scratch folder of actions.
+const actionsDir = process.env.GPUSHIP_ACTIONS_DIR ?? join(root, 'actions')
 const ENTRIES = ['index', 'pre', 'post', 'token']
 const args = process.argv.slice(2)
 const check = args.includes('--check')
@@ -25,13 +27,21 @@ function listFiles(dir, base = dir) {
 }
 
 async function bundleAction(name, outDir) {
-  const src = join(root, 'actions', name, 'src')
+  const src = join(actionsDir, name, 'src')
   rmSync(outDir, { recursive: true, force: true })
   for (const entry of ENTRIES) {
     const file = join(src, `${entry}.ts`)
     if (!existsSync(file)) continue
     const target = entry === 'index' ? outDir : join(outDir, entry)
-    const { code, assets } = await ncc(file, { minify: true, sourceMap: false, quiet: true, target: 'es2022', cache: false, license: 'licenses.txt' })
+    let built
+    try {
+      built = await ncc(file, { minify: true, sourceMap: false, quiet: true, target: 'es2022', cache: false, license: 'licenses.txt' })
+    } catch (err) {
+      // ncc's own stack is minified noise; the message carries the TypeScript or resolve error.
+      process.stderr.write(`ncc could not bundle ${relative(root, file)}:\n${String(err?.message ?? err).slice(0, 4000)}\n`)
+      process.exit(1)
+    }
+    const { code, assets } = built
     mkdirSync(target, { recursive: true })
     writeFileSync(join(target, 'index.js'), code)
     for (const [asset, { source }] of Object.entries(assets)) {
@@ -41,10 +51,10 @@ async function bundleAction(name, outDir) {
   }
 }
 
-const actions = readdirSync(join(root, 'actions')).filter((n) => existsSync(join(root, 'actions', n, 'src', 'index.ts')) && (!only || only.includes(n)))
+const actions = readdirSync(actionsDir).filter((n) => existsSync(join(actionsDir, n, 'src', 'index.ts')) && (!only || only.includes(n)))
 let stale = []
 for (const name of actions) {
-  const committed = join(root, 'actions', name, 'dist')
+  const committed = join(actionsDir, name, 'dist')
   if (!check) {
     await bundleAction(name, committed)
     process.stdout.write(`bundled actions/${name}/dist\n`)
