@@ -1,1 +1,26 @@
-export {}
+import { startAwsServer, type AwsSimulator, type AwsSimulatorOptions } from './server.js'
+import { SERVICES } from './services.js'
+
+export * from './errors.js'
+export * from './faults.js'
+export * from './protocol.js'
+export * from './sigv4.js'
+export * from './state.js'
+export type { AwsSimulator, AwsRequest, AwsHandler, ServiceOptions, CallRecord, AwsSimulatorOptions } from './server.js'
+export type { IdentityApi } from './identities.js'
+export type { ServicePlugin } from './services.js'
+
+export interface CreateAwsSimulatorOptions extends AwsSimulatorOptions {
+  /** Register only these services (default: every entry of services.ts). */
+  services?: string[]
+}
+
+/** One loopback HTTP server answering every registered AWS service. Close it in afterAll. */
+export async function createAwsSimulator(opts: CreateAwsSimulatorOptions = {}): Promise<AwsSimulator> {
+  const sim = await startAwsServer(opts)
+  for (const [name, load] of Object.entries(SERVICES)) {
+    if (opts.services && !opts.services.includes(name)) continue
+    ;(await load())(sim)
+  }
+  return sim
+}

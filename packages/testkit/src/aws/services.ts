@@ -1,0 +1,12 @@
+import type { AwsSimulator } from './server.js'
+
+/**
+ * Every simulated service. Each owner adds ONE line here for their file's plugin; a plugin calls
+ * `sim.register(<signing name>, handler, { protocol })` and may seed `sim.state.ext[<service>]`.
+ */
+export type ServicePlugin = (sim: AwsSimulator) => void
+
+export const SERVICES: Record<string, () => Promise<ServicePlugin>> = {
+  sts: async () => (await import('./sts.js')).registerSts,
+  eks: async () => (await import('./eks.js')).registerEks
+}
