@@ -60,7 +60,7 @@ export function parseArgs(argv: string[], spec: FlagSpec, command: string): Pars
       } else flags[name] = true
       continue
     }
-    let value: string | undefined = eq > 0 ? a.slice(eq + 1) : argv[i + 1]
+    const value: string | undefined = eq > 0 ? a.slice(eq + 1) : argv[i + 1]
     if (eq < 0) {
       if (value === undefined || value.startsWith('--')) throw new GpushipError(`Flag --${name} needs a value.`, { input: `--${name}`, hint: `Run "gpuship ${command} --help".` })
       i++
