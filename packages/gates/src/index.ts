@@ -1,1 +1,11 @@
-export {}
+export * from './types.js'
+export * from './prometheus-text.js'
+export * from './http-target.js'
+export * from './xid.js'
+export * from './dcgm-policy.js'
+export * from './dcgm-snapshot.js'
+export * from './dcgm-evaluate.js'
+export * from './dcgm-source.js'
+export * from './triton-checks.js'
+export * from './verdict-markdown.js'
+export * from './run-gates.js'
