@@ -1,0 +1,168 @@
+import { existsSync } from 'node:fs'
+import { isAbsolute, join } from 'node:path'
+import { GpushipError, group, silentLogger, type Logger, type Masker } from '@gpuship/core'
+import { checkDigestsAgree, createEcrClient, evaluateScan, resolveRegistryDigest, type EcrClient, type EcrLogin, type ScanResult, type ScanVerdict, type SeverityThreshold } from '@gpuship/aws'
+import type { Builder, CacheSpec } from './builder.js'
+import { findModelRepository, formatProblems, validateModelRepository, type ModelRepositoryReport } from './model-repository.js'
+
+/**
+ * One verified image in ECR: validate the model repository, ensure the repository, log in,
+ * skip when the tag already exists (API calls only), else build and push, then resolve the
+ * digest from the registry AND from ECR and refuse to continue when they disagree, and gate on
+ * scan findings. Everything returned is safe to print (no credentials).
+ */
+export interface BuildPushOptions {
+  repository: string
+  context: string
+  dockerfile?: string
+  /** Path of the Triton model repository inside the context; default: models/ or model_repository/ when present. */
+  modelRepository?: string
+  tags: string[]
+  buildArgs?: Record<string, string>
+  platforms?: string[]
+  cache?: CacheSpec
+  labels?: Record<string, string>
+  createRepository?: boolean
+  imageTagMutability?: 'MUTABLE' | 'IMMUTABLE'
+  skipIfExists?: boolean
+  force?: boolean
+  scanSeverityThreshold?: SeverityThreshold
+  scanWaitMs?: number
+  region: string
+  endpoint?: string
+  logger?: Logger
+  masker?: Masker
+  /** Creates the builder once a build is needed (never on the skip path). */
+  builder: () => Promise<Builder>
+  ecr?: EcrClient
+  retry?: { maxAttempts?: number; baseMs?: number; sleep?: (ms: number) => Promise<void> }
+}
+
+export interface BuildPushResult {
+  image: string
+  digest: string
+  registry: string
+  repository: string
+  tags: string[]
+  skipped: boolean
+  repositoryCreated: boolean
+  builder?: string
+  models?: ModelRepositoryReport
+  scan?: { result: ScanResult; verdict: ScanVerdict }
+  phases: { name: string; ms: number }[]
+}
+
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/
+
+export async function buildAndPushImage(o: BuildPushOptions): Promise<BuildPushResult> {
+  const log = o.logger ?? silentLogger
+  const phases: BuildPushResult['phases'] = []
+  const phase = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const t = Date.now()
+    try {
+      return await group(log, name, fn)
+    } finally {
+      phases.push({ name, ms: Date.now() - t })
+    }
+  }
+  if (o.tags.length === 0) throw new GpushipError('No tag to push.', { input: 'tags', hint: 'Leave tags empty to use the commit SHA, or list tags one per line.' })
+  for (const t of o.tags) if (!TAG.test(t)) throw new GpushipError(`Invalid tag '${t}'. Expected letters, digits, '_', '.', '-' (at most 128, not starting with '.' or '-').`, { input: 'tags' })
+  const dockerfile = o.dockerfile ? (isAbsolute(o.dockerfile) ? o.dockerfile : join(o.context, o.dockerfile)) : join(o.context, 'Dockerfile')
+  if (!existsSync(o.context)) throw new GpushipError(`Build context '${o.context}' does not exist.`, { input: 'context', hint: 'Set context to the folder with the Dockerfile, relative to the repository root.' })
+
+  let models: ModelRepositoryReport | undefined
+  const modelDir = findModelRepository(o.context, o.modelRepository)
+  if (modelDir) {
+    models = await phase('Validate Triton model repository', async () => validateModelRepository(modelDir, o.context))
+    for (const p of models.problems.filter((x) => x.severity === 'warning')) log.warning(formatProblems([p]))
+    if (!models.valid) {
+      const errors = models.problems.filter((p) => p.severity === 'error')
+      throw new GpushipError(`The Triton model repository has ${errors.length} problem${errors.length === 1 ? '' : 's'}:\n${formatProblems(errors)}`, {
+        input: 'model-repository',
+        code: 'InvalidModelRepository',
+        hint: 'Fix each file at the line shown; run `gpuship validate-models <dir>` locally to check before pushing.'
+      })
+    }
+    log.info(`Model repository OK: ${models.models.map((m) => `${m.name} (versions ${m.versions.join(',')})`).join(', ')}`)
+  } else if (o.modelRepository === undefined) log.info('No models/ or model_repository/ folder in the context; model validation skipped.')
+  if (!existsSync(dockerfile)) throw new GpushipError(`Dockerfile '${dockerfile}' does not exist.`, { input: 'dockerfile', hint: 'Set dockerfile relative to the context, e.g. dockerfile: Dockerfile.triton.' })
+
+  const ecr = o.ecr ?? createEcrClient({ region: o.region, endpoint: o.endpoint, logger: log, masker: o.masker, ...o.retry })
+  const repo = await phase('Ensure ECR repository', () => ecr.ensureRepository(o.repository, { create: o.createRepository ?? false, imageTagMutability: o.imageTagMutability ?? 'IMMUTABLE', scanOnPush: true }))
+  const login = await phase('Log in to ECR', () => ecr.login())
+  const tls = login.proxyEndpoint.startsWith('https://')
+  const regOpts = { logger: log, ...o.retry }
+  const primary = o.tags[0]
+  const ref = (tag: string) => `${login.registry}/${o.repository}:${tag}`
+
+  const existing = await phase('Look up existing image', () => resolveRegistryDigest(login, o.repository, primary, regOpts))
+  let skipped = false
+  let builderKind: string | undefined
+  let pushedByBuilder: string | undefined
+  if (existing && o.skipIfExists && !o.force) {
+    skipped = true
+    log.info(`${ref(primary)} already exists as ${existing.digest}; build skipped (set force: true to rebuild).`)
+  } else {
+    if (existing && repo.imageTagMutability === 'IMMUTABLE') {
+      throw new GpushipError(`${ref(primary)} already exists (${existing.digest}) and repository '${o.repository}' has immutable tags, so it cannot be pushed again.`, {
+        input: o.force ? 'force' : 'tags',
+        hint: 'Use a new tag (the default is the commit SHA), or set skip-if-exists: true to reuse the existing image.'
+      })
+    }
+    await phase('Build and push', async () => {
+      const builder = await o.builder()
+      builderKind = builder.kind
+      try {
+        await builder.login(toRegistryLogin(login, tls))
+        const built = await builder.buildAndPush({ context: o.context, dockerfile, tags: o.tags.map(ref), buildArgs: o.buildArgs ?? {}, platforms: o.platforms ?? [], cache: o.cache ?? { type: 'none' }, labels: o.labels ?? {} })
+        if (built.digest) log.info(`${builder.kind} pushed ${built.digest}`)
+        pushedByBuilder = built.digest
+      } finally {
+        await builder.cleanup()
+      }
+    })
+  }
+
+  const digest = await phase('Resolve digest', async () => {
+    const head = skipped ? existing : await resolveRegistryDigest(login, o.repository, primary, regOpts)
+    if (!head) throw new GpushipError(`The registry does not serve ${ref(primary)} after the push.`, { code: 'DigestMismatch', hint: 'The push did not reach this registry; check the build log and the registry endpoint.' })
+    if (pushedByBuilder && pushedByBuilder !== head.digest) checkDigestsAgree(ref(primary), head.digest, pushedByBuilder)
+    const described = await ecr.describeImage(o.repository, { tag: primary })
+    checkDigestsAgree(ref(primary), head.digest, described?.digest)
+    if (skipped) {
+      for (const t of o.tags.slice(1)) {
+        const other = await resolveRegistryDigest(login, o.repository, t, regOpts)
+        if (other?.digest !== head.digest) log.warning(`Tag ${t} ${other ? `points at ${other.digest}` : 'is missing'}, not at ${head.digest}; set force: true to rebuild and retag.`)
+      }
+    }
+    log.info(`Registry and ECR agree: ${head.digest}`)
+    return head.digest
+  })
+
+  let scan: BuildPushResult['scan']
+  const threshold = o.scanSeverityThreshold ?? 'none'
+  if (threshold !== 'none') {
+    scan = await phase('Scan gate', async () => {
+      const result = await ecr.scanFindings(o.repository, digest, { waitMs: o.scanWaitMs })
+      if (!result) throw new GpushipError(`No scan results for ${o.repository}@${digest}.`, { input: 'scan-severity-threshold', hint: 'Enable scan on push for the repository (create-repository does), or set scan-severity-threshold: none.' })
+      const verdict = evaluateScan(result, threshold)
+      return { result, verdict }
+    })
+    if (!scan.verdict.passed) {
+      const list = scan.verdict.blocking.map((b) => `${b.count} ${b.severity}`).join(', ')
+      throw Object.assign(
+        new GpushipError(`Image ${o.repository}@${digest} has findings at or above ${threshold.toUpperCase()}: ${list}.`, {
+          input: 'scan-severity-threshold',
+          code: 'ScanGateFailed',
+          hint: 'Update the base image (a newer nvcr.io/nvidia/tritonserver tag) or the packages named in the findings; raise scan-severity-threshold only with a reason.'
+        }),
+        { scan }
+      )
+    }
+  }
+  return { image: `${login.registry}/${o.repository}@${digest}`, digest, registry: login.registry, repository: o.repository, tags: o.tags, skipped, repositoryCreated: repo.created, builder: builderKind, models, scan, phases }
+}
+
+function toRegistryLogin(login: EcrLogin, tls: boolean) {
+  return { registry: login.registry, username: login.username, password: login.password, tls }
+}
