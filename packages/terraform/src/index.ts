@@ -1,1 +1,16 @@
-export {}
+// @gpuship/terraform: the terraform runner, the plan JSON model and its rendering, the plan
+// hash apply trusts, sticky PR comments, state-lock and out-of-sync diagnosis, drift issues.
+export * from './plan-model.js'
+export * from './plan-summary.js'
+export * from './plan-diff.js'
+export * from './plan-render.js'
+export * from './plan-hash.js'
+export * from './plan-compare.js'
+export * from './plan-store.js'
+export * from './runner.js'
+export * from './install.js'
+export * from './tf-errors.js'
+export * from './github-client.js'
+export * from './pr-comment.js'
+export * from './lock-stale.js'
+export * from './drift-issue.js'
