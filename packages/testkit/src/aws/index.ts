@@ -24,3 +24,8 @@ export async function createAwsSimulator(opts: CreateAwsSimulatorOptions = {}): 
   }
   return sim
 }
+export * from './trust-policy.js'
+export { STS_XMLNS } from './sts.js'
+export { describeClusterShape } from './eks.js'
+export { checkEksToken, createEksTokenVerifier, canonicalPrincipalArn, type EksIdentity, type EksTokenCheck } from './eks-token-verifier.js'
+export * from './identity-fixture.js'

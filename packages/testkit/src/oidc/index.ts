@@ -1,1 +1,2 @@
-export {}
+export * from './claims.js'
+export * from './issuer.js'
