@@ -1,0 +1,5 @@
+export * from './ports.js'
+export * from './orphans.js'
+export * from './state-recovery.js'
+export * from './teardown.js'
+export * from './report.js'
