@@ -30,9 +30,19 @@ function read(g: GpuSample, names: string[], rules: { missing: MissingRule; nan:
     const v = g.values[n]
     if (v === undefined) continue
     if (Number.isNaN(v)) return { probe: absent(rules.nan, `${n} is NaN`) }
+    if (isDcgmBlank(v)) return { probe: absent(rules.missing, `${n} not supported or not yet sampled (DCGM blank value ${v})`) }
     return { v }
   }
   return { probe: absent(rules.missing, `${names.join(' / ')} not exported`) }
+}
+
+/**
+ * DCGM marks "no value" with sentinels near the top of the int32/int64 range
+ * (DCGM_INT32_BLANK 0x7ffffff0.., DCGM_INT64_BLANK 0x7ffffffffffffff0..): dcgm-exporter prints
+ * them as numbers, e.g. 9223372036854775794 for a memory temperature the GPU cannot read.
+ */
+export function isDcgmBlank(v: number): boolean {
+  return (v >= 2147483632 && v <= 2147483647) || v >= 9223372036854775000
 }
 
 interface CheckDef {

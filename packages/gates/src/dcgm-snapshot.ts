@@ -32,7 +32,7 @@ export function addSample(snap: DcgmSnapshot, s: { name: string; labels: Record<
   if (!s.name.startsWith('DCGM_')) return
   const l = s.labels
   // a scrape through a node's exporter belongs to that node; offline scrapes name it by Hostname
-  const node = snap.node || l.Hostname || 'unknown'
+  const node = snap.node || l.Hostname || l.hostname || 'unknown'
   const key = gpuKey(node, l)
   let g = snap.gpus.get(key)
   if (!g) {

@@ -86,9 +86,27 @@ export async function queryPrometheus(url: string, nodes: string[], timeoutMs = 
     if (!snap) byNode.set(node, (snap = { node, gpus: new Map() }))
     const raw = r.value[1]
     const value = raw === '+Inf' ? Infinity : raw === '-Inf' ? -Infinity : Number(raw)
-    addSample(snap, { name: r.metric.__name__, labels: r.metric, value })
+    addSample(snap, { name: r.metric.__name__, labels: attribution(r.metric), value })
   }
   return byNode
+}
+
+/**
+ * Prometheus overwrites the exporter's pod/namespace/container with the exporter pod's own
+ * target labels and keeps the originals as exported_* (honor_labels: false, the default).
+ */
+function attribution(metric: Record<string, string>): Record<string, string> {
+  const l = { ...metric }
+  if (l.exported_pod !== undefined) {
+    l.pod = l.exported_pod
+    l.namespace = l.exported_namespace ?? ''
+    l.container = l.exported_container ?? ''
+  } else if (/dcgm-exporter/.test(l.pod ?? '') || /dcgm-exporter/.test(l.container ?? '')) {
+    delete l.pod
+    delete l.namespace
+    delete l.container
+  }
+  return l
 }
 
 /** Samples every node `samples` times, `intervalMs` apart; "no data yet" waits instead of counting. */

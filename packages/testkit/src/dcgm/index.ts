@@ -1,1 +1,2 @@
-export {}
+export * from './listen.js'
+export * from './exporter-simulator.js'

@@ -1,1 +1,2 @@
-export {}
+export * from './add-sub-model.js'
+export * from './triton-simulator.js'
