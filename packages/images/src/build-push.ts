@@ -114,7 +114,7 @@ export async function buildAndPushImage(o: BuildPushOptions): Promise<BuildPushR
       builderKind = builder.kind
       try {
         await builder.login(toRegistryLogin(login, tls))
-        const built = await builder.buildAndPush({ context: o.context, dockerfile, tags: o.tags.map(ref), buildArgs: o.buildArgs ?? {}, platforms: o.platforms ?? [], cache: o.cache ?? { type: 'none' }, labels: o.labels ?? {} })
+        const built = await builder.buildAndPush({ context: o.context, dockerfile, tags: o.tags.map(ref), buildArgs: o.buildArgs ?? {}, platforms: o.platforms ?? [], cache: o.cache?.type === 'registry' ? { type: 'registry', ref: o.cache.ref ?? ref('buildcache') } : (o.cache ?? { type: 'none' }), labels: o.labels ?? {} })
         if (built.digest) log.info(`${builder.kind} pushed ${built.digest}`)
         pushedByBuilder = built.digest
       } finally {

@@ -46,7 +46,10 @@ export function createBuildahBuilder(o: BuildahOptions): Builder {
       if (req.platforms.length) args.push('--platform', req.platforms.join(','))
       for (const [k, v] of Object.entries(req.buildArgs)) args.push('--build-arg', `${k}=${v}`)
       for (const [k, v] of Object.entries(req.labels)) args.push('--label', `${k}=${v}`)
-      if (req.cache.type === 'registry') args.push('--layers', '--cache-from', req.cache.ref, '--cache-to', req.cache.ref)
+      if (req.cache.type === 'registry' && req.cache.ref) {
+        const repo = req.cache.ref.replace(/:[^/:]+$/, '')
+        args.push('--layers', '--cache-from', repo, '--cache-to', repo)
+      }
       args.push(req.context)
       o.log.info(`buildah ${args.join(' ')}`)
       await mustSucceed(o.run, 'buildah build', 'buildah', args, { env }, 'Read the build log above; the Dockerfile step that failed is the last one printed.')

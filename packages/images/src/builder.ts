@@ -9,7 +9,7 @@ export interface RegistryLogin {
   tls: boolean
 }
 
-export type CacheSpec = { type: 'none' } | { type: 'gha'; scope?: string } | { type: 'registry'; ref: string }
+export type CacheSpec = { type: 'none' } | { type: 'gha'; scope?: string } | { type: 'registry'; ref?: string }
 
 export interface BuildRequest {
   context: string

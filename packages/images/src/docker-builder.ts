@@ -21,7 +21,7 @@ export function cacheArgs(cache: CacheSpec): string[] {
     case 'gha':
       return ['--cache-from', `type=gha${cache.scope ? `,scope=${cache.scope}` : ''}`, '--cache-to', `type=gha,mode=max${cache.scope ? `,scope=${cache.scope}` : ''}`]
     case 'registry':
-      return ['--cache-from', `type=registry,ref=${cache.ref}`, '--cache-to', `type=registry,ref=${cache.ref},mode=max,image-manifest=true,oci-mediatypes=true`]
+      return cache.ref ? ['--cache-from', `type=registry,ref=${cache.ref}`, '--cache-to', `type=registry,ref=${cache.ref},mode=max,image-manifest=true,oci-mediatypes=true`] : []
     default:
       return []
   }

@@ -10,6 +10,8 @@ import { ecrError, isRetryableAwsError } from './ecr-errors.js'
 export interface EcrClientOptions {
   region: string
   endpoint?: string
+  /** Default: the SDK's chain (the environment aws-credentials exported). */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }
   logger?: Logger
   masker?: Masker
   maxAttempts?: number
@@ -70,6 +72,7 @@ export function createEcrClient(opts: EcrClientOptions): EcrClient {
       client: new sdk.ECRClient({
         region: opts.region,
         ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+        ...(opts.credentials ? { credentials: opts.credentials } : {}),
         // One retry policy for every call (ours: classified errors, full jitter), not two stacked.
         maxAttempts: 1,
         requestHandler: { requestTimeout: opts.timeoutMs ?? 15_000, connectionTimeout: opts.timeoutMs ?? 15_000 }

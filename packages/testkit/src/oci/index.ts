@@ -1,1 +1,2 @@
-export {}
+export * from './registry-launcher.js'
+export * from './image-fixture.js'

@@ -1,0 +1,43 @@
+import { SummaryBuilder, formatDuration, isGpushipError, table, inlineCode, escapeMarkdown } from '@gpuship/core'
+import type { BuildPushResult } from '@gpuship/images'
+import type { Inputs } from './inputs.js'
+
+/** The job summary: what was pushed (or reused) by digest, the checks it passed, and how long each phase took. */
+export function renderSummary(r: BuildPushResult): string {
+  const s = new SummaryBuilder().heading(`ecr-build-push: ${r.skipped ? 'reused' : 'pushed'} ${r.repository}`)
+  s.raw(
+    table(
+      ['output', 'value'],
+      [
+        ['image', inlineCode(r.image)],
+        ['digest', inlineCode(r.digest)],
+        ['tags', r.tags.map((t) => inlineCode(t)).join(' ')],
+        ['registry', inlineCode(r.registry)],
+        ['skipped', r.skipped ? 'yes: the tag existed, no build (force: true rebuilds)' : 'no']
+      ],
+      { raw: true }
+    )
+  )
+  const checks = [
+    r.models ? `Triton model repository valid: ${r.models.models.map((m) => `${m.name} [${m.versions.join(',')}]`).join(', ')}` : 'No model repository in the context (validation skipped)',
+    `Digest agreed by the registry (manifest HEAD) and ECR DescribeImages`,
+    r.repositoryCreated ? 'Repository created (immutable tags, scan on push)' : 'Repository existed',
+    ...(r.builder ? [`Built with ${r.builder}`] : [])
+  ]
+  s.list(checks)
+  if (r.scan) {
+    const counts = Object.entries(r.scan.result.counts)
+    s.paragraph(`Scan ${r.scan.result.status}: ${counts.length ? counts.map(([k, v]) => `${v} ${k}`).join(', ') : 'no findings'}; gate ${r.scan.verdict.passed ? 'passed' : 'failed'}.`)
+  }
+  s.table(['phase', 'duration'], r.phases.map((p) => [p.name, formatDuration(p.ms)]))
+  return s.toString()
+}
+
+export function renderFailureSummary(err: unknown, inputs?: Inputs): string {
+  const s = new SummaryBuilder().heading(`ecr-build-push failed${inputs ? `: ${inputs.repository}` : ''}`)
+  const message = err instanceof Error ? err.message : String(err)
+  s.code(message)
+  if (isGpushipError(err) && err.hint) s.raw(`**Fix:** ${escapeMarkdown(err.hint)}`)
+  if (isGpushipError(err) && err.input) s.raw(`Input: ${inlineCode(err.input)}`)
+  return s.toString()
+}
