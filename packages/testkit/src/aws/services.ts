@@ -9,5 +9,6 @@ export type ServicePlugin = (sim: AwsSimulator) => void
 export const SERVICES: Record<string, () => Promise<ServicePlugin>> = {
   sts: async () => (await import('./sts.js')).registerSts,
   eks: async () => (await import('./eks.js')).registerEks,
-  ecr: async () => (await import('./ecr.js')).registerEcr
+  ecr: async () => (await import('./ecr.js')).registerEcr,
+  tagging: async () => (await import('./tagging.js')).registerTagging
 }
