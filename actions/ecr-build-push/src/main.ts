@@ -34,7 +34,7 @@ export async function run(): Promise<void> {
       masker,
       labels: labelsFromEnv(),
       builder: async () => {
-        const b = await selectBuilder({ choice: i.builder, run, log })
+        const b = await selectBuilder({ choice: i.builder, run, log, tempDir: process.env.RUNNER_TEMP || undefined })
         if (b.kind === 'buildah' && i.cache === 'gha') core.warning('cache: gha needs docker buildx; buildah builds without a cache.')
         return b
       },

@@ -1,5 +1,5 @@
 import { GpushipError, retry, silentLogger, type Logger, type Masker } from '@gpuship/core'
-import { ecrError, isRetryableAwsError } from './ecr-errors.js'
+import { ecrError, isRetryableEcrError } from './ecr-errors.js'
 
 /**
  * The ECR calls an image build needs, each with timeouts and retries for throttling, 5xx and
@@ -87,7 +87,7 @@ export function createEcrClient(opts: EcrClientOptions): EcrClient {
         baseMs: opts.baseMs ?? 500,
         sleep: opts.sleep,
         label: `ecr:${op}`,
-        isRetryable: isRetryableAwsError,
+        isRetryable: isRetryableEcrError,
         onRetry: ({ attempt, delayMs, error }) => log.info(`ecr:${op} attempt ${attempt} failed (${(error as Error).name}: ${(error as Error).message}); retrying in ${delayMs} ms`)
       })
     } catch (err) {

@@ -16,7 +16,7 @@ interface SdkLike {
   $fault?: string
 }
 
-export function isRetryableAwsError(err: unknown): boolean {
+export function isRetryableEcrError(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false
   const e = err as SdkLike & { retryable?: boolean }
   if (e.retryable === true) return true
@@ -25,7 +25,7 @@ export function isRetryableAwsError(err: unknown): boolean {
   if (status !== undefined && (status >= 500 || status === 429)) return true
   if (e.$fault === 'server') return true
   if ((e.code && NETWORK.has(e.code)) || (e.name && NETWORK.has(e.name))) return true
-  return e.cause !== undefined && e.cause !== err && isRetryableAwsError(e.cause)
+  return e.cause !== undefined && e.cause !== err && isRetryableEcrError(e.cause)
 }
 
 /** Turns an SDK error from operation `op` into a GpushipError with the fix for the common cases. */
@@ -41,8 +41,8 @@ export function ecrError(op: string, err: unknown, repository?: string): Gpuship
         ? 'Create it first (set create-repository: true) or fix the repository input.'
         : name === 'CredentialsProviderError' || /credential/i.test(name)
           ? 'Run the aws-credentials action before this step so AWS credentials are in the environment.'
-          : isRetryableAwsError(err)
+          : isRetryableEcrError(err)
             ? 'ECR was unreachable or throttling after several attempts; re-run the job, and check the endpoint (AWS_ENDPOINT_URL_ECR) if one is set.'
             : undefined
-  return new GpushipError(`ECR ${op}${where} failed: ${name}: ${msg}`, { hint, code: name, retryable: isRetryableAwsError(err), cause: err })
+  return new GpushipError(`ECR ${op}${where} failed: ${name}: ${msg}`, { hint, code: name, retryable: isRetryableEcrError(err), cause: err })
 }
