@@ -1,1 +1,11 @@
-export {}
+export * from './evidence.js'
+export * from './finding.js'
+export * from './readers.js'
+export { collectEvidence, type CollectOptions } from './collect.js'
+export { diagnose, evaluate, shouldFail, parseFailOn, FAIL_ON, type Report, type FailOn } from './diagnose.js'
+export { renderSummary, renderText, renderJson } from './render.js'
+export { RULES } from './rules/index.js'
+export { meaningOf, NODEGROUP_CODES } from './rules/health-codes.js'
+export { createSdkAwsReader, type SdkReaderOptions } from './aws-sdk-reader.js'
+export { createKubeClientReader, type KubeClientReaderOptions } from './kube-client-reader.js'
+export * as kubeMap from './kube-map.js'
