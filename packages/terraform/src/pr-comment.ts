@@ -85,13 +85,16 @@ export function keyDifferences(want: CommentKey, seen: CommentKey): string[] {
 }
 
 /** Finds the plan comment for `key`, or fails naming the key part that differed in each comment seen. */
-export function findPlanComment(comments: SeenComment[], key: CommentKey, t: IssueTarget): SeenComment {
-  const matches = comments.filter((c) => c.marker && sameKey(c.marker.key, key))
+export function findPlanComment(comments: SeenComment[], key: CommentKey, t: IssueTarget, trustedAuthor?: string): SeenComment {
+  // Anyone can comment on a pull request: a marker in someone else's comment is not a review record.
+  const trusted = trustedAuthor ? comments.filter((c) => c.author === trustedAuthor) : comments
+  const matches = trusted.filter((c) => c.marker && sameKey(c.marker.key, key))
   if (matches.length) return matches[matches.length - 1]
-  const withMarker = comments.filter((c) => c.marker)
+  const ignored = comments.filter((c) => c.marker && !trusted.includes(c))
+  const withMarker = trusted.filter((c) => c.marker)
   const lines = withMarker.map((c) => `  comment ${c.id}${c.author ? ` by ${c.author}` : ''}: ${keyDifferences(key, c.marker!.key).join(', ')}`)
   throw new GpushipError(
-    `No reviewed plan found on pull request #${t.issue} for label '${key.label}', working-directory '${key.dir}', workspace '${key.workspace}', backend fingerprint '${key.backend}'. Saw ${comments.length} comment(s), ${withMarker.length} with a gpuship plan marker${withMarker.length ? ':\n' + lines.join('\n') : '.'}`,
+    `No reviewed plan found on pull request #${t.issue} for label '${key.label}', working-directory '${key.dir}', workspace '${key.workspace}', backend fingerprint '${key.backend}'. Saw ${comments.length} comment(s), ${withMarker.length} with a gpuship plan marker${withMarker.length ? ':\n' + lines.join('\n') : '.'}${ignored.length ? `\nIgnored ${ignored.length} comment(s) with a plan marker not written by ${trustedAuthor}: ${ignored.map((c) => `${c.id} by ${c.author ?? 'unknown'}`).join(', ')}.` : ''}`,
     {
       input: withMarker.length ? 'label' : undefined,
       hint: withMarker.length
@@ -102,9 +105,9 @@ export function findPlanComment(comments: SeenComment[], key: CommentKey, t: Iss
 }
 
 /** Creates or updates the sticky comment; extra copies (from a race between two runs) are deleted. */
-export async function upsertComment(gh: GitHub, t: IssueTarget, key: CommentKey, body: string, seen?: SeenComment[]): Promise<{ id: number; created: boolean; url?: string }> {
+export async function upsertComment(gh: GitHub, t: IssueTarget, key: CommentKey, body: string, seen?: SeenComment[], trustedAuthor?: string): Promise<{ id: number; created: boolean; url?: string }> {
   const comments = seen ?? (await listComments(gh, t))
-  const mine = comments.filter((c) => c.marker && sameKey(c.marker.key, key))
+  const mine = comments.filter((c) => c.marker && sameKey(c.marker.key, key) && (!trustedAuthor || c.author === trustedAuthor))
   try {
     if (!mine.length) {
       const res = await gh.rest.issues.createComment({ owner: t.owner, repo: t.repo, issue_number: t.issue, body })

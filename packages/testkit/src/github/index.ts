@@ -1,1 +1,2 @@
-export {}
+export * from './github-state.js'
+export * from './github-simulator.js'

@@ -1,0 +1,157 @@
+#!/usr/bin/env node
+// A `terraform` stand-in for tests: answers version, init, workspace, plan, show -json, apply
+// and force-unlock the way terraform 1.11 does in automation (-no-color), driven by real-format
+// `terraform show -json` fixtures and terraform's own error texts. Scenario: the JSON file named
+// by GPUSHIP_TF_CONTROL (see standin.ts for its fields). Each call is appended to control.log.
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { ERRORS } from './standin-errors.mjs'
+
+const controlPath = process.env.GPUSHIP_TF_CONTROL
+const control = controlPath && existsSync(controlPath) ? JSON.parse(readFileSync(controlPath, 'utf8')) : {}
+const argv = process.argv.slice(2)
+const cmd = argv.find((a) => !a.startsWith('-')) ?? ''
+const flags = argv.filter((a) => a.startsWith('-'))
+const flag = (name) => flags.find((f) => f === `-${name}` || f.startsWith(`-${name}=`))
+const flagValue = (name) => flag(name)?.split('=').slice(1).join('=')
+const version = control.version ?? '1.11.4'
+const PLAN_MAGIC = 'GPUSHIP-STANDIN-PLAN\n'
+
+if (control.log) appendFileSync(control.log, `${JSON.stringify({ argv, cwd: process.cwd(), workspace: currentWorkspace() })}\n`)
+
+function out(s) {
+  process.stdout.write(s)
+}
+function err(s) {
+  process.stderr.write(s)
+}
+function saveControl() {
+  if (controlPath) writeFileSync(controlPath, JSON.stringify(control, null, 2))
+}
+function currentWorkspace() {
+  const f = join(process.cwd(), '.terraform', 'environment')
+  return existsSync(f) ? readFileSync(f, 'utf8').trim() : 'default'
+}
+function failWith(key, exit = 1) {
+  const text = ERRORS[key] ?? key
+  err(text.replace(/\{CREATED\}/g, control.lock?.created ?? '').replace(/\{ID\}/g, control.lock?.id ?? '').replace(/\{WHO\}/g, control.lock?.who ?? '').replace(/\{OPERATION\}/g, control.lock?.operation ?? 'OperationTypePlan').replace(/\{PATH\}/g, control.lock?.path ?? 'octo-tfstate/inference/terraform.tfstate').replace(/\{INFO\}/g, control.lock?.info ?? ''))
+  process.exit(exit)
+}
+function kind(actions) {
+  if (actions.includes('delete') && actions.includes('create')) return 'replace'
+  if (actions.includes('create')) return 'create'
+  if (actions.includes('delete')) return 'delete'
+  if (actions.includes('update')) return 'update'
+  if (actions.includes('forget')) return 'forget'
+  return actions[0]
+}
+const VERB = { create: 'will be created', update: 'will be updated in-place', delete: 'will be destroyed', replace: 'must be replaced', forget: 'will no longer be managed by Terraform' }
+const SIGN = { create: '+', update: '~', delete: '-', replace: '-/+', forget: '.' }
+
+function planText(plan, refreshOnly) {
+  const lines = []
+  const changes = (plan.resource_changes ?? []).filter((rc) => VERB[kind(rc.change.actions)])
+  if (refreshOnly) {
+    const drift = plan.resource_drift ?? []
+    if (!drift.length) return '\nNo changes. Your infrastructure still matches the configuration.\n\nTerraform has checked that the real remote objects still match the result of\nyour most recent changes, and found no differences.\n'
+    lines.push('', 'Note: Objects have changed outside of Terraform', '', 'Terraform detected the following changes made outside of Terraform since the', 'last "terraform apply" which may have affected this plan:', '')
+    for (const rd of drift) lines.push(`  # ${rd.address} has ${kind(rd.change.actions) === 'delete' ? 'been deleted' : 'changed'}`, `  ~ resource "${rd.type}" "${rd.name}" {`, '      # (attributes hidden)', '    }', '')
+    lines.push('This is a refresh-only plan, so Terraform will not take any actions to undo', 'these. If you were expecting these changes then you can apply this plan to', 'record the updated values in the Terraform state without changing any remote', 'objects.')
+    return `${lines.join('\n')}\n`
+  }
+  if (!changes.length) return '\nNo changes. Your infrastructure matches the configuration.\n\nTerraform has compared your real infrastructure against your configuration\nand found no differences, so no changes are needed.\n'
+  lines.push('', 'Terraform used the selected providers to generate the following execution', 'plan. Resource actions are indicated with the following symbols:', '  + create', '  ~ update in-place', '  - destroy', '-/+ destroy and then create replacement', '', 'Terraform will perform the following actions:', '')
+  for (const rc of changes) {
+    const k = kind(rc.change.actions)
+    lines.push(`  # ${rc.address} ${VERB[k]}`, `${SIGN[k].padStart(3)} resource "${rc.type}" "${rc.name}" {`)
+    for (const [key, v] of Object.entries(rc.change.after ?? rc.change.before ?? {})) if (typeof v !== 'object' || v === null) lines.push(`      ${key} = ${JSON.stringify(v)}`)
+    lines.push('    }', '')
+  }
+  const n = (k) => changes.filter((rc) => kind(rc.change.actions) === k).length
+  lines.push(`Plan: ${n('create') + n('replace')} to add, ${n('update')} to change, ${n('delete') + n('replace')} to destroy.`)
+  return `${lines.join('\n')}\n`
+}
+
+function loadPlan(refreshOnly) {
+  const file = refreshOnly ? control.refreshPlan ?? control.plan : control.plan
+  if (!file) failWith('\nError: stand-in has no plan fixture: set "plan" in GPUSHIP_TF_CONTROL\n')
+  return JSON.parse(readFileSync(file, 'utf8'))
+}
+
+switch (cmd) {
+  case 'version': {
+    if (flag('json')) out(`${JSON.stringify({ terraform_version: version, platform: 'linux_amd64', provider_selections: {}, terraform_outdated: false }, null, 2)}\n`)
+    else out(`Terraform v${version}\non linux_amd64\n`)
+    break
+  }
+  case 'init': {
+    if (control.initError) failWith(control.initError)
+    mkdirSync(join(process.cwd(), '.terraform'), { recursive: true })
+    out('\nInitializing the backend...\n\nSuccessfully configured the backend "s3"! Terraform will automatically\nuse this backend unless the backend configuration changes.\nInitializing provider plugins...\n- Reusing previous version of hashicorp/aws from the dependency lock file\n- Using previously-installed hashicorp/aws v5.80.0\n\nTerraform has been successfully initialized!\n')
+    break
+  }
+  case 'workspace': {
+    const name = argv.filter((a) => !a.startsWith('-'))[2]
+    mkdirSync(join(process.cwd(), '.terraform'), { recursive: true })
+    const known = control.workspaces ?? ['default']
+    const created = !known.includes(name)
+    if (created) {
+      control.workspaces = [...known, name]
+      saveControl()
+    }
+    writeFileSync(join(process.cwd(), '.terraform', 'environment'), name)
+    out(created ? `Created and switched to workspace "${name}"!\n\nYou're now on a new, empty workspace. Workspaces isolate their state,\nso if you run "terraform plan" Terraform will not see any existing state\nfor this configuration.\n` : `Switched to workspace "${name}".\n`)
+    break
+  }
+  case 'plan': {
+    if (!existsSync(join(process.cwd(), '.terraform'))) failWith('\nError: Backend initialization required, please run "terraform init"\n\nReason: Initial configuration of the requested backend "s3"\n')
+    if (control.lock) failWith('lock-held')
+    if (control.planError) failWith(control.planError)
+    const refreshOnly = Boolean(flag('refresh-only'))
+    const plan = loadPlan(refreshOnly)
+    if (control.planText) out(control.planText)
+    out(planText(plan, refreshOnly))
+    const outFile = flagValue('out')
+    if (outFile) writeFileSync(outFile, PLAN_MAGIC + JSON.stringify({ plan, workspace: currentWorkspace(), refreshOnly }))
+    const changed = refreshOnly ? (plan.resource_drift ?? []).length > 0 : (plan.resource_changes ?? []).some((rc) => !['no-op', 'read'].includes(rc.change.actions[0]) || rc.change.importing || rc.previous_address) || Object.values(plan.output_changes ?? {}).some((o) => o.actions[0] !== 'no-op')
+    process.exit(flag('detailed-exitcode') && changed ? 2 : 0)
+  }
+  // eslint-disable-next-line no-fallthrough
+  case 'show': {
+    const file = argv.filter((a) => !a.startsWith('-'))[1]
+    if (!file || !existsSync(file)) failWith(`\nError: Failed to read the given file as a state or plan file\n\nState read error: open ${file}: no such file or directory\n`)
+    const text = readFileSync(file, 'utf8')
+    if (!text.startsWith(PLAN_MAGIC)) failWith('\nError: Failed to read the given file as a state or plan file\n\nPlan read error: zip: not a valid zip file\n')
+    const { plan } = JSON.parse(text.slice(PLAN_MAGIC.length))
+    // A real plan carries the time it was made: two plans of the same change differ here.
+    out(`${JSON.stringify({ ...plan, timestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z') })}\n`)
+    break
+  }
+  case 'apply': {
+    const file = argv.filter((a) => !a.startsWith('-'))[1]
+    if (!file || !existsSync(file)) failWith('\nError: No configuration files\n\nApply requires configuration to be present. Applying without a configuration\nwould mark everything for destruction, which is normally not what is desired.\n')
+    if (control.lock) failWith('lock-held')
+    const { plan } = JSON.parse(readFileSync(file, 'utf8').slice(PLAN_MAGIC.length))
+    if (control.applyText) out(control.applyText)
+    const rcs = (plan.resource_changes ?? []).filter((rc) => !['no-op', 'read'].includes(rc.change.actions[0]))
+    for (const rc of rcs) out(`${rc.address}: ${kind(rc.change.actions) === 'delete' ? 'Destroying...' : kind(rc.change.actions) === 'create' ? 'Creating...' : 'Modifying...'}\n`)
+    if (control.applyError) failWith(control.applyError)
+    const n = (k) => rcs.filter((rc) => kind(rc.change.actions) === k).length
+    control.applied = [...(control.applied ?? []), { file, at: new Date().toISOString() }]
+    saveControl()
+    out(`\nApply complete! Resources: ${n('create') + n('replace')} added, ${n('update')} changed, ${n('delete') + n('replace')} destroyed.\n`)
+    break
+  }
+  case 'force-unlock': {
+    const id = argv.filter((a) => !a.startsWith('-'))[1]
+    if (!control.lock || control.lock.id !== id) failWith(`\nError: Failed to unlock state: failed to retrieve lock info for lock ID "${id}": lock ID does not match existing lock\n`)
+    control.lock = undefined
+    control.unlocked = [...(control.unlocked ?? []), id]
+    saveControl()
+    out('Terraform state has been successfully unlocked!\n\nThe state has been unlocked, and Terraform commands should now be able to\nobtain a new lock on the remote state.\n')
+    break
+  }
+  default:
+    err(`Terraform has no command named "${cmd}".\n\nTo see all of Terraform's top-level commands, run:\n  terraform -help\n\n`)
+    process.exit(1)
+}
