@@ -90,7 +90,8 @@ describe('references to gpuship itself', () => {
     }
   })
 
-  test.each(refs.filter((r) => r.uses.startsWith(`${REPO}/actions/`) || r.uses.startsWith('./actions/')).map((r) => [`${r.file} ${r.job} ${r.uses}`, r]))(
+  const actionRefs = refs.filter((r) => r.uses.startsWith(`${REPO}/actions/`) || r.uses.startsWith('./actions/')).map((r) => [`${r.file} ${r.job} ${r.uses}`, r] as const)
+  test.each(actionRefs)(
     '%s names an action of this repository and only its inputs',
     (_label, r) => {
       const name = r.uses.replace(`${REPO}/actions/`, '').replace('./actions/', '').replace(/@.*$/, '')
@@ -105,7 +106,8 @@ describe('references to gpuship itself', () => {
     }
   )
 
-  test.each(examples().flatMap((f) => usesOf(f.doc).filter((u) => u.uses.includes('/.github/workflows/')).map((u) => [`${f.path} ${u.job}`, u])))(
+  const calls = examples().flatMap((f) => usesOf(f.doc).filter((u) => u.uses.includes('/.github/workflows/')).map((u) => [`${f.path} ${u.job}`, u] as const))
+  test.each(calls)(
     '%s calls a reusable workflow with its declared inputs',
     (_label, u) => {
       const target = u.uses.replace(`${REPO}/`, '').replace(/@.*$/, '')
