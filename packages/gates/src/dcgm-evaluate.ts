@@ -225,6 +225,27 @@ export function evaluateDcgm(windows: NodeWindow[], policy: DcgmPolicy, opts: Ev
   return verdicts
 }
 
+/**
+ * Nodes that produced no GPU at all over the window: an exporter that kept failing is a
+ * failure (Argo's consecutiveErrorLimit), one that answered without GPUs is inconclusive.
+ */
+export function nodeProblems(windows: NodeWindow[], policy: DcgmPolicy): { node: string; status: 'fail' | 'inconclusive'; message: string }[] {
+  const out: { node: string; status: 'fail' | 'inconclusive'; message: string }[] = []
+  for (const w of windows) {
+    if (w.samples.some((s) => s.gpus.size > 0)) continue
+    let run = 0
+    let worst = 0
+    for (const s of w.samples) {
+      run = s.error ? run + 1 : 0
+      worst = Math.max(worst, run)
+    }
+    const lastError = [...w.samples].reverse().find((s) => s.error)?.error
+    if (worst > policy.consecutiveErrorLimit) out.push({ node: w.node, status: 'fail', message: `${w.node}: dcgm-exporter failed ${worst} scrapes in a row > consecutiveErrorLimit ${policy.consecutiveErrorLimit}: ${lastError}` })
+    else out.push({ node: w.node, status: 'inconclusive', message: `${w.node}: no GPU metrics in ${w.samples.length} scrape(s)${lastError ? ` (last error: ${lastError})` : ''}; is dcgm-exporter running on the node?` })
+  }
+  return out
+}
+
 function latestIdentity(samples: DcgmSnapshot[], key: string, first: GpuSample): GpuSample {
   for (const s of samples) {
     const g = s.gpus.get(key)

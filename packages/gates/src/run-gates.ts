@@ -2,7 +2,7 @@ import { defaultSleep, group, type Logger } from '@gpuship/core'
 import type { GateOptions, GateVerdict, GpuVerdict, TritonResult, TritonTargetResult } from './types.js'
 import { resolvePolicy } from './dcgm-policy.js'
 import { collectDcgmWindow } from './dcgm-source.js'
-import { evaluateDcgm } from './dcgm-evaluate.js'
+import { evaluateDcgm, nodeProblems } from './dcgm-evaluate.js'
 import { checkTriton, readFailureCounter } from './triton-checks.js'
 import { renderVerdictMarkdown } from './verdict-markdown.js'
 
@@ -35,6 +35,7 @@ export async function runGates(opts: GateOptions): Promise<GateVerdict> {
 
   let targets: TritonTargetResult[] = []
   let gpus: GpuVerdict[] = []
+  let problems: { node: string; status: 'fail' | 'inconclusive'; message: string }[] = []
   const underLoad = opts.triton.length > 0 && (opts.smoke !== undefined || opts.latency !== undefined)
   const tritonPhase = group(log, `Triton checks on ${opts.triton.length} pod(s)`, async () => {
     targets = []
@@ -47,15 +48,19 @@ export async function runGates(opts: GateOptions): Promise<GateVerdict> {
     })
     const [, windows] = await Promise.all([tritonPhase, dcgmPhase])
     gpus = await group(log, 'GPU verdicts', async () => evaluateDcgm(windows, policy, { underLoad, gpuFilter: opts.gpuFilter, log }))
+    problems = nodeProblems(windows, policy)
   } else await tritonPhase
 
   const triton: TritonResult = { passed: targets.every((t) => t.status === 'pass'), targets }
   const failures: string[] = []
+  const notes: string[] = []
   for (const t of targets) for (const c of t.checks) if (c.status === 'fail') failures.push(`${t.target}: ${c.name}: ${c.detail}`)
   for (const g of gpus) for (const r of g.reasons) if (g.status === 'fail' && r.includes(' fail: ')) failures.push(r)
+  for (const p of problems) (p.status === 'fail' ? failures : notes).push(p.message)
+  for (const n of notes) log.warning(n)
   if (gpusWanted && gpus.length === 0) log.warning('no GPU matched: no dcgm-exporter metrics for the nodes (or the filter excluded every GPU)')
   const anyFail = failures.length > 0
-  const inconclusive = !anyFail && (targets.some((t) => t.status === 'inconclusive') || gpus.some((g) => g.status === 'inconclusive') || (gpusWanted && gpus.length === 0))
+  const inconclusive = !anyFail && (targets.some((t) => t.status === 'inconclusive') || gpus.some((g) => g.status === 'inconclusive') || notes.length > 0 || (gpusWanted && gpus.length === 0))
   const verdict: GateVerdict = {
     passed: !anyFail && !inconclusive,
     inconclusive,

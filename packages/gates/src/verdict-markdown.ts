@@ -1,4 +1,7 @@
 import { escapeMarkdown, inlineCode, mermaidLineChart, table } from '@gpuship/core'
+
+/** Escaped inline text for a raw-mode table, which escapes the pipes itself. */
+const md = (text: string): string => escapeMarkdown(text).replace(/\\\|/g, '|')
 import type { GpuVerdict, TritonResult } from './types.js'
 
 const ICON: Record<string, string> = { pass: '✅ pass', fail: '❌ fail', inconclusive: '⚠️ inconclusive', skipped: '➖ skipped' }
@@ -13,25 +16,26 @@ export function gpuLabel(g: GpuVerdict): string {
 /** The per-GPU verdict table; cells show each check's value, with a mark when it did not pass. */
 export function gpuTable(gpus: GpuVerdict[]): string {
   const present = CHECKS.filter((c) => gpus.some((g) => g.checks.some((k) => k.name === c)))
+  // cells are escaped here (identifiers as code spans, which keep UUID dashes readable)
   const rows = gpus.map((g) => [
-    g.node,
-    g.gpu,
-    g.uuid,
-    g.model,
-    g.pod ? `${g.namespace ? `${g.namespace}/` : ''}${g.pod}` : '',
+    md(g.node),
+    md(g.gpu),
+    g.uuid ? inlineCode(g.uuid) : '',
+    md(g.model),
+    g.pod ? inlineCode(`${g.namespace ? `${g.namespace}/` : ''}${g.pod}`) : '',
     ICON[g.status],
     ...present.map((c) => {
       const k = g.checks.find((x) => x.name === c)
       if (!k) return ''
-      return k.status === 'pass' ? k.value : `${k.status === 'fail' ? '❌' : k.status === 'inconclusive' ? '⚠️' : '➖'} ${k.value}`
+      return md(k.status === 'pass' ? k.value : `${k.status === 'fail' ? '❌' : k.status === 'inconclusive' ? '⚠️' : '➖'} ${k.value}`)
     })
   ])
-  return table(['node', 'gpu', 'UUID', 'model', 'pod', 'verdict', ...present], rows)
+  return table(['node', 'gpu', 'UUID', 'model', 'pod', 'verdict', ...present], rows, { raw: true })
 }
 
 export function tritonTable(t: TritonResult): string {
-  const rows = t.targets.flatMap((r) => r.checks.map((c) => [r.target, c.name, ICON[c.status], c.detail]))
-  return table(['pod', 'check', 'result', 'detail'], rows)
+  const rows = t.targets.flatMap((r) => r.checks.map((c) => [inlineCode(r.target), md(c.name), ICON[c.status], md(c.detail)]))
+  return table(['pod', 'check', 'result', 'detail'], rows, { raw: true })
 }
 
 function chart(title: string, gpus: GpuVerdict[], pick: (g: GpuVerdict) => (number | null)[], unit: string): string {
@@ -43,7 +47,7 @@ function chart(title: string, gpus: GpuVerdict[], pick: (g: GpuVerdict) => (numb
   const series = chosen.map((g) => ({ name: gpuLabel(g), values: pick(g).map((v) => (v === null ? NaN : v)) }))
   const legend = chosen.map((g, i) => `${i + 1}. ${inlineCode(gpuLabel(g))} ${g.status === 'pass' ? '' : `(${g.status})`}`).join('  \n')
   const more = gpus.length > chosen.length ? `\n\n${gpus.length - chosen.length} more GPU(s) not drawn.` : ''
-  return `**${escapeMarkdown(title)}** (${escapeMarkdown(unit)}, one line per GPU, in this order)\n\n\`\`\`mermaid\n${mermaidLineChart(title, x, series, unit)}\n\`\`\`\n\n${legend}${more}`
+  return `**${md(title)}** (${md(unit)}, one line per GPU, in this order)\n\n\`\`\`mermaid\n${mermaidLineChart(title, x, series, unit)}\n\`\`\`\n\n${legend}${more}`
 }
 
 function rank(g: GpuVerdict): number {
@@ -63,7 +67,7 @@ export function renderVerdictMarkdown(v: { passed: boolean; inconclusive: boolea
   const head = v.passed ? '✅ GPU gates passed' : v.inconclusive ? '⚠️ GPU gates inconclusive' : '❌ GPU gates failed'
   const sick = v.gpus.filter((g) => g.status === 'fail').length
   parts.push(`### ${head}\n\n${v.triton.targets.length} Triton pod(s), ${v.gpus.length} GPU(s) checked, ${sick} failing.`)
-  if (v.failures.length) parts.push(v.failures.map((f) => `- ${escapeMarkdown(f)}`).join('\n'))
+  if (v.failures.length) parts.push(v.failures.map((f) => `- ${md(f)}`).join('\n'))
   if (v.triton.targets.length) parts.push(`#### Triton\n\n${tritonTable(v.triton)}`)
   if (v.gpus.length) {
     parts.push(`#### GPUs\n\n${gpuTable(v.gpus)}`)
