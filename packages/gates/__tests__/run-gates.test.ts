@@ -253,7 +253,7 @@ describe('verdict Markdown escapes untrusted text', () => {
     expect(text.replaceAll('`n<script>|x/gpu0`', '')).not.toContain('<script>')
     expect(text).toContain('| n&lt;script&gt;\\|x |')
     expect(text).toContain('\\*\\*bold\\*\\*')
-    expect(text).toContain('``GPU-`x` ``')
+    expect(text).toContain('`` GPU-`x` ``')
     const chart = text.slice(text.indexOf('```mermaid'))
     expect(chart).not.toMatch(/"[^"\n]*<script/)
   })
