@@ -2,7 +2,7 @@
 import type { SandboxStep } from '../step.js'
 import type { AwsHandle } from '../world/identity.js'
 import type { RegistryHandle } from '../world/registry.js'
-import { declaredInputs, runRepoAction } from './run-action.js'
+import { declaredInputs, firstError, runRepoAction } from './run-action.js'
 
 export const imageStep: SandboxStep = {
   id: 'image',
@@ -19,7 +19,7 @@ export const imageStep: SandboxStep = {
     const result = await runRepoAction(job, 'ecr-build-push', { inputs, env: { ...aws.env, ...reg.env } })
     const o = result.outputs
     const how = reg.path === 'real' ? 'buildah -> docker-registry' : 'in-process OCI writer -> registry protocol'
-    const note = result.exitCode === 0 ? `${o.image ?? o.digest ?? 'pushed'} (${how})` : `failed: ${result.errors[0] ?? `exit ${result.exitCode}`}`
+    const note = result.exitCode === 0 ? `${o.image ?? o.digest ?? 'pushed'} (${how})` : `failed: ${firstError(result)}`
     return { result, note }
   }
 }

@@ -4,7 +4,7 @@
  */
 import type { SandboxStep } from '../step.js'
 import type { AwsHandle } from '../world/identity.js'
-import { runRepoAction } from './run-action.js'
+import { firstError, runRepoAction } from './run-action.js'
 
 export const kubeconfigStep: SandboxStep = {
   id: 'kubeconfig',
@@ -17,7 +17,7 @@ export const kubeconfigStep: SandboxStep = {
     const names = job.world.names
     const result = await runRepoAction(job, 'eks-kubeconfig', { inputs: { 'cluster-name': names.cluster, 'aws-region': names.region, namespace: names.namespace }, env: aws.env })
     const o = result.outputs
-    const note = result.exitCode === 0 ? `kubeconfig for ${names.cluster}${o.endpoint ? ` at ${o.endpoint}` : ''}` : `failed: ${result.errors[0] ?? `exit ${result.exitCode}`}`
+    const note = result.exitCode === 0 ? `kubeconfig for ${names.cluster}${o.endpoint ? ` at ${o.endpoint}` : ''}` : `failed: ${firstError(result)}`
     return { result, note }
   }
 }
@@ -39,7 +39,7 @@ export const rolloutStep: SandboxStep = {
     const note =
       result.exitCode === 0
         ? `revision ${o.revision ?? '?'} ready (${o['ready-replicas'] ?? '?'} replicas), gates passed`
-        : `failed: ${result.errors[0] ?? `exit ${result.exitCode}`}${o['rolled-back'] === 'true' ? `; rolled back to revision ${o['previous-revision'] ?? '?'}` : ''}`
+        : `failed: ${firstError(result)}${o['rolled-back'] === 'true' ? `; rolled back to revision ${o['previous-revision'] ?? '?'}` : ''}`
     return { result, note }
   }
 }
@@ -58,7 +58,7 @@ export const doctorStep: SandboxStep = {
       env: (job.world.pieces.aws.handle as AwsHandle).env
     })
     const o = result.outputs
-    const note = `${o.findings ?? '?'} finding(s)${result.errors[0] ? `: ${result.errors[0]}` : ''}`
+    const note = `${o.findings ?? '?'} finding(s)${result.errors.length ? `: ${firstError(result)}` : ''}`
     return { result, note }
   }
 }

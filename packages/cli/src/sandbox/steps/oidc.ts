@@ -1,7 +1,7 @@
 /** Step 1: GitHub OIDC token -> STS AssumeRoleWithWebIdentity, as `aws-credentials` does on a runner. */
 import type { SandboxStep } from '../step.js'
 import type { OidcHandle, AwsHandle } from '../world/identity.js'
-import { runRepoAction } from './run-action.js'
+import { firstError, runRepoAction } from './run-action.js'
 
 export const oidcStep: SandboxStep = {
   id: 'oidc',
@@ -18,7 +18,7 @@ export const oidcStep: SandboxStep = {
       env: { ...oidc.env, ...aws.env }
     })
     const o = result.outputs
-    const note = result.exitCode === 0 ? `assumed ${o['assumed-role-arn'] ?? names.roleArn}${o.expiration ? ` until ${o.expiration}` : ''}` : `failed: ${result.errors[0] ?? `exit ${result.exitCode}`}`
+    const note = result.exitCode === 0 ? `assumed ${o['assumed-role-arn'] ?? names.roleArn}${o.expiration ? ` until ${o.expiration}` : ''}` : `failed: ${firstError(result)}`
     return { result, note }
   }
 }

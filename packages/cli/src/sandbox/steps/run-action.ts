@@ -43,3 +43,9 @@ export async function runRepoAction(job: JobState, action: string, call: StepCal
   }
   return main
 }
+
+/** The first line of the step's first error annotation, for the one-line terminal note. */
+export function firstError(result: ActionResult): string {
+  const e = result.errors[0]
+  return e ? e.split(/\r?\n/)[0] : `exit ${result.exitCode}`
+}

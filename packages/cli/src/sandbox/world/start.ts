@@ -16,9 +16,13 @@ export async function startWorld(opts: WorldOptions): Promise<World> {
   const oidc = await startPiece('OIDC issuer', () => startOidc(tk, names))
   const aws = await startPiece('AWS simulator', () => startAws(tk, names, oidc))
   const registry = await startPiece('registry', () => startRegistryPiece(tk, opts.registry, opts.install, opts.log))
+  // ECR's images live in the registry: GetAuthorizationToken and proxyEndpoint hand out its URL and credentials.
+  const reg = registry.handle as { registry?: { url: string; username: string; password: string } } | undefined
+  const sim = (aws.handle as { sim?: unknown } | undefined)?.sim
+  if (reg?.registry && sim && typeof tk.attachEcrRegistry === 'function') tk.attachEcrRegistry(sim, reg.registry)
   const kube = await startPiece('Kubernetes simulator', () => startKube(tk, names, opts.scenario, aws, registry, dir))
   const github = await startPiece('GitHub simulator', () => startGithub(tk, names))
-  const terraform = await startPiece('terraform stand-in', () => startTerraform(tk, names, opts.scenario, dir))
+  const terraform = await startPiece('terraform stand-in', () => startTerraform(tk, names, opts.scenario))
   const pieces = { oidc, aws, github, kube, registry, terraform }
   return {
     pieces,
