@@ -1,1 +1,8 @@
-export {}
+export * from './oidc-token.js'
+export * from './token-claims.js'
+export * from './session-name.js'
+export * from './partition.js'
+export * from './aws-errors.js'
+export * from './sts-failures.js'
+export * from './assume-role.js'
+export * from './token-file.js'

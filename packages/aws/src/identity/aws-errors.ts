@@ -1,0 +1,45 @@
+/**
+ * Which AWS failures are worth repeating: throttling, IDPCommunicationError, 5xx and network
+ * trouble. Never AccessDenied or validation: repeating them only hides the answer (#683 of
+ * configure-aws-credentials retried a permanent AccessDenied twelve times).
+ */
+const THROTTLING = new Set(['Throttling', 'ThrottlingException', 'ThrottledException', 'TooManyRequestsException', 'RequestLimitExceeded', 'RequestThrottled', 'RequestThrottledException', 'SlowDown', 'PriorRequestNotComplete', 'ProvisionedThroughputExceededException', 'EC2ThrottledException'])
+const NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED', 'EHOSTUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT'])
+
+export interface AwsErrorLike {
+  name?: string
+  code?: string
+  message?: string
+  $metadata?: { httpStatusCode?: number }
+  $response?: { headers?: Record<string, string> }
+}
+
+export function awsErrorCode(err: unknown): string {
+  const e = err as AwsErrorLike
+  return String(e?.name ?? e?.code ?? '')
+}
+
+export function isThrottling(err: unknown): boolean {
+  return THROTTLING.has(awsErrorCode(err))
+}
+
+export function isRetryableAwsError(err: unknown): boolean {
+  const e = err as AwsErrorLike
+  const code = awsErrorCode(err)
+  if (/^AccessDenied/.test(code) || code === 'ValidationError') return false
+  if (isThrottling(err) || code === 'IDPCommunicationError' || code === 'IDPCommunicationErrorException') return true
+  const status = e?.$metadata?.httpStatusCode
+  if (status !== undefined && status >= 500) return true
+  if (NETWORK.has(String(e?.code ?? '')) || code === 'TimeoutError' || code === 'RequestTimeout' || code === 'AbortError') return true
+  const cause = (err as { cause?: { code?: string } })?.cause
+  return NETWORK.has(String(cause?.code ?? ''))
+}
+
+/** The server's Retry-After, when it sent one (in ms). */
+export function awsRetryAfterMs(err: unknown): number | undefined {
+  const h = (err as AwsErrorLike)?.$response?.headers
+  const v = h?.['retry-after'] ?? h?.['Retry-After']
+  if (!v) return undefined
+  const s = Number(v)
+  return Number.isFinite(s) ? s * 1000 : undefined
+}
