@@ -10,5 +10,10 @@ export const SERVICES: Record<string, () => Promise<ServicePlugin>> = {
   sts: async () => (await import('./sts.js')).registerSts,
   eks: async () => (await import('./eks.js')).registerEks,
   ecr: async () => (await import('./ecr.js')).registerEcr,
-  tagging: async () => (await import('./tagging.js')).registerTagging
+  tagging: async () => (await import('./tagging.js')).registerTagging,
+  ec2: async () => (await import('./ec2.js')).registerEc2,
+  iam: async () => (await import('./iam.js')).registerIam,
+  autoscaling: async () => (await import('./autoscaling.js')).registerAutoScaling,
+  elasticloadbalancing: async () => (await import('./elb.js')).registerElb,
+  'eks-nodegroups': async () => (await import('./eks-nodegroups.js')).registerEksNodegroups
 }
