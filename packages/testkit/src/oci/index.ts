@@ -1,2 +1,3 @@
 export * from './registry-launcher.js'
 export * from './image-fixture.js'
+export * from './oci-image-writer.js'
