@@ -4,6 +4,7 @@
 // `--check` builds into a temporary folder and fails when a committed dist/ differs.
 // `--only name,name` limits the run to some actions.
 import ncc from '@vercel/ncc'
+import { transform } from 'esbuild'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative } from 'node:path'
@@ -26,6 +27,14 @@ function listFiles(dir, base = dir) {
   })
 }
 
+// ncc minifies the entry but writes lazily loaded chunks (the AWS SDK clients, the Kubernetes
+// client) as they are; @kubernetes/client-node alone is ~20 MB unminified. esbuild only minifies
+// here, ncc still does the bundling.
+async function minifyChunk(source) {
+  const { code } = await transform(source.toString(), { minify: true, format: 'esm', target: 'es2022', legalComments: 'none' })
+  return code
+}
+
 async function bundleAction(name, outDir) {
   const src = join(actionsDir, name, 'src')
   rmSync(outDir, { recursive: true, force: true })
@@ -46,7 +55,7 @@ async function bundleAction(name, outDir) {
     writeFileSync(join(target, 'index.js'), code)
     for (const [asset, { source }] of Object.entries(assets)) {
       mkdirSync(dirname(join(target, asset)), { recursive: true })
-      writeFileSync(join(target, asset), source)
+      writeFileSync(join(target, asset), asset.endsWith('.js') ? await minifyChunk(source) : source)
     }
   }
 }

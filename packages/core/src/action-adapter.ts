@@ -33,7 +33,10 @@ export function actionsLogger(core: CoreLike): Logger {
  * text cannot start a workflow command of its own.
  */
 export function failAction(core: CoreLike, err: unknown, redact: (s: string) => string = (s) => s): void {
-  const text = redact(formatError(err))
-  const input = isGpushipError(err) && err.input ? ` (input: ${err.input})` : ''
-  core.setFailed(`${text}${input}`)
+  if (isGpushipError(err)) {
+    const input = err.input ? ` (input: ${err.input})` : ''
+    core.setFailed(redact(`${err.message}${input}${err.hint ? `\nFix: ${err.hint}` : ''}`))
+    return
+  }
+  core.setFailed(redact(formatError(err)))
 }
