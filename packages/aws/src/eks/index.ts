@@ -1,1 +1,6 @@
-export {}
+export * from './eks-token.js'
+export * from './token-provider.js'
+export * from './describe-cluster.js'
+export * from './kubeconfig.js'
+export * from './access-check.js'
+export * from './credentials.js'

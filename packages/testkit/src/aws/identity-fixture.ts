@@ -1,7 +1,7 @@
 import { createOidcIssuer, type OidcIssuer, type OidcIssuerOptions } from '../oidc/index.js'
 import { createAwsSimulator, type CreateAwsSimulatorOptions } from './index.js'
 import type { AwsSimulator } from './server.js'
-import type { Cluster, OidcProvider, Role } from './state.js'
+import type { Cluster, OidcProvider, PolicyDocument, Role } from './state.js'
 
 /**
  * The usual world for identity tests: an OIDC issuer, the AWS simulator with GitHub's OIDC
@@ -20,7 +20,7 @@ export interface IdentityWorld {
   close(): Promise<void>
 }
 
-export function githubTrustPolicy(providerArn: string, sub: string | string[], aud = 'sts.amazonaws.com', op: 'StringLike' | 'StringEquals' = 'StringLike') {
+export function githubTrustPolicy(providerArn: string, sub: string | string[], aud = 'sts.amazonaws.com', op: 'StringLike' | 'StringEquals' = 'StringLike'): PolicyDocument {
   return {
     Version: '2012-10-17',
     Statement: [{
