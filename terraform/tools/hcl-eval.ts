@@ -22,6 +22,7 @@ const FUNCTIONS: Record<string, (...args: any[]) => unknown> = {
   tolist: (x: unknown[]) => [...x],
   toset: (x: unknown[]) => [...new Set(x)].sort(),
   lower: (s: string) => s.toLowerCase(),
+  tostring: (x: unknown) => (x === null ? null : String(x)),
   startswith: (s: string, p: string) => s.startsWith(p),
 }
 
