@@ -1,18 +1,87 @@
-/** The Kubernetes API server simulator with GPU nodes, and Triton / DCGM behind the pods. */
+/**
+ * The cluster: testkit's Kubernetes API server (loopback HTTPS, the real wire protocol), registered
+ * in the AWS simulator as the EKS cluster (endpoint, CA, an access entry for the deploy role), so
+ * eks-kubeconfig's in-process token is verified against STS exactly as EKS does. GPU nodes, the
+ * NVIDIA device plugin and dcgm-exporter are set per scenario; the pods answer as Triton (KServe
+ * v2) and as dcgm-exporter through testkit's simulators.
+ */
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { Piece, WorldNames } from '../world.js'
 import { unavailable } from '../world.js'
 import type { Scenario } from '../scenarios.js'
+import { missingExports } from '../availability.js'
+import type { AwsHandle } from './identity.js'
 
 type Testkit = Record<string, any>
 
 export interface KubeHandle {
   sim: any
-  /** A kubeconfig a person can use with kubectl (--serve). */
+  /** dcgm-exporter simulators by node name (the xid scenario arms a fault on one). */
+  dcgm: Map<string, any>
+  /** An admin kubeconfig a person can use with kubectl (--serve). */
   kubeconfigPath: string
   close(): Promise<void>
 }
 
-export async function startKube(tk: Testkit, _names: WorldNames, _scenario: Scenario, _aws: Piece, _registry: Piece, _dir: string): Promise<Piece<KubeHandle>> {
-  if (typeof tk.createKubeSimulator !== 'function') return unavailable('testkit/kube exports no Kubernetes API simulator yet') as Piece<KubeHandle>
-  return unavailable('testkit/kube landed after this sandbox build was written') as Piece<KubeHandle>
+export const GPU_NODE = 'ip-10-0-12-34.ec2.internal'
+
+function podBackends(tk: Testkit, dcgm: Map<string, any>) {
+  const tritons = new Map<string, any>()
+  const tritonFor = (pod: any) => {
+    const key = `${pod.metadata.namespace}/${pod.metadata.name}`
+    if (!tritons.has(key)) tritons.set(key, tk.createTritonSimulator({ models: ['add_sub'] }))
+    return tritons.get(key)
+  }
+  return (pod: any, port: number) => {
+    const image = String(pod.spec?.containers?.[0]?.image ?? '')
+    if (port === 9400 && /dcgm-exporter/.test(image)) {
+      const node = String(pod.spec?.nodeName ?? '')
+      if (!dcgm.has(node)) dcgm.set(node, tk.createDcgmExporterSimulator({ node, gpus: 1 }))
+      return dcgm.get(node).handler
+    }
+    if (port === 8000 && !/dcgm-exporter|device-plugin/.test(image)) return tritonFor(pod).handler
+    if (port === 8002 && !/dcgm-exporter|device-plugin/.test(image)) return tritonFor(pod).metricsHandler
+    return undefined
+  }
+}
+
+export async function startKube(tk: Testkit, names: WorldNames, scenario: Scenario, aws: Piece, dir: string): Promise<Piece<KubeHandle>> {
+  const missing = missingExports(tk, ['startKubeSimulator', 'createEksTokenVerifier', 'createTritonSimulator', 'createDcgmExporterSimulator'])
+  if (missing.length) return unavailable(`testkit has no ${missing.join(', ')}`) as Piece<KubeHandle>
+  const awsSim = (aws.handle as AwsHandle | undefined)?.sim
+  if (!awsSim) return unavailable('the AWS simulator is needed to register the EKS cluster') as Piece<KubeHandle>
+
+  const dcgm = new Map<string, any>()
+  const verify = tk.createEksTokenVerifier(awsSim, names.cluster, { region: names.region })
+  let adminToken = ''
+  const sim = await tk.startKubeSimulator({
+    clusterName: names.cluster,
+    podBackend: podBackends(tk, dcgm),
+    // Both the EKS token of the deploy role (what the actions send) and the simulator's admin token (kubectl after --serve).
+    authenticate: async (token: string) =>
+      token === adminToken ? { username: 'kubernetes-admin', groups: ['system:masters', 'system:authenticated'] } : await verify(token)
+  })
+  adminToken = sim.adminToken
+
+  const cluster = awsSim.createCluster({ name: names.cluster, account: names.account, region: names.region, endpoint: sim.url, certificateAuthority: sim.caData })
+  cluster.accessEntries.set(names.roleArn, { username: `${names.roleName}:{{SessionName}}`, groups: ['system:masters'] })
+
+  // The nodes each story needs: healthy GPU capacity, a GPU node the device plugin never reached, or none at all.
+  const s = sim.scenario
+  s.addNode({ name: 'ip-10-0-1-10.ec2.internal', cpu: '4', memory: '16Gi', instanceType: 'm6i.xlarge' })
+  if (scenario.name !== 'nodes-not-joining') {
+    s.addNode({ name: GPU_NODE, gpus: 1, instanceType: 'g5.xlarge', taints: [{ key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' }] })
+  }
+  s.devicePlugin(scenario.name !== 'gpu-capacity')
+  s.dcgmExporter(true)
+  s.ensureNamespace(names.namespace)
+
+  const kubeconfigPath = join(dir, 'kubeconfig')
+  writeFileSync(kubeconfigPath, sim.kubeconfig({ token: adminToken, namespace: names.namespace }), { mode: 0o600 })
+  return {
+    available: true,
+    handle: { sim, dcgm, kubeconfigPath, close: () => sim.close() },
+    describe: [`Kubernetes API       ${sim.url}  cluster ${names.cluster} (EKS in the AWS simulator), nodes: ${scenario.name === 'nodes-not-joining' ? '1 CPU, no GPU node joined' : `1 CPU + 1 GPU${scenario.name === 'gpu-capacity' ? ' (no device plugin: no nvidia.com/gpu)' : ''}`}`]
+  }
 }

@@ -20,7 +20,7 @@ export async function startWorld(opts: WorldOptions): Promise<World> {
   const reg = registry.handle as { registry?: { url: string; username: string; password: string } } | undefined
   const sim = (aws.handle as { sim?: unknown } | undefined)?.sim
   if (reg?.registry && sim && typeof tk.attachEcrRegistry === 'function') tk.attachEcrRegistry(sim, reg.registry)
-  const kube = await startPiece('Kubernetes simulator', () => startKube(tk, names, opts.scenario, aws, registry, dir))
+  const kube = await startPiece('Kubernetes simulator', () => startKube(tk, names, opts.scenario, aws, dir))
   const github = await startPiece('GitHub simulator', () => startGithub(tk, names))
   const terraform = await startPiece('terraform stand-in', () => startTerraform(tk, names, opts.scenario))
   const pieces = { oidc, aws, github, kube, registry, terraform }
