@@ -11,6 +11,8 @@ export interface Scope {
   var: Record<string, unknown>
   locals: Record<string, unknown>
   each?: { key: string; value: unknown }
+  /** Names bound by an enclosing for expression. */
+  bound?: Record<string, unknown>
 }
 
 const FUNCTIONS: Record<string, (...args: any[]) => unknown> = {
@@ -46,11 +48,15 @@ async function resolve(segments: string[], scope: Scope, accessor: string, stack
     if (stack.includes(name)) throw new Error(`${accessor}: local.${name} refers to itself`)
     return traverse(await evaluate(scope.locals[name], scope, [...stack, name]), rest, accessor)
   }
+  if (scope.bound && root in scope.bound) return traverse(scope.bound[root], [name, ...rest].filter((x) => x !== undefined), accessor)
   if (root === 'each' && scope.each) {
     if (name === 'key') return scope.each.key
     if (name === 'value') return traverse(scope.each.value, rest, accessor)
   }
-  throw new Error(`${accessor}: only var.*, local.* and each.* can be evaluated here`)
+  // Attributes of resources and data sources are known only after apply: a symbolic placeholder
+  // keeps policies evaluable (a principal ARN, say) without pretending to know the value.
+  if (root === 'data' || /^[a-z0-9]+_[a-z0-9_]+$/.test(root)) return `(known after apply: ${accessor})`
+  throw new Error(`${accessor}: only var.*, local.*, each.* and resource references can be evaluated here`)
 }
 
 async function node(n: Ast, scope: Scope, stack: string[]): Promise<unknown> {
@@ -98,6 +104,13 @@ async function node(n: Ast, scope: Scope, stack: string[]): Promise<unknown> {
       }
       break
     }
+    case 'index': {
+      const [collection, key] = await kids()
+      if (collection === null || typeof collection !== 'object') throw new Error(`${n.meta.value}: indexing a non-collection`)
+      return (collection as Record<string, unknown>)[String(key)]
+    }
+    case 'for':
+      return forExpression(n, scope, stack)
     case 'function': {
       const fn = FUNCTIONS[n.meta.name]
       if (!fn) throw new Error(`function ${n.meta.name}() is not supported by the evaluator`)
@@ -105,6 +118,31 @@ async function node(n: Ast, scope: Scope, stack: string[]): Promise<unknown> {
     }
   }
   throw new Error(`expression ${n.meta?.value ?? n.type} (${n.type}${n.meta?.operator ? ' ' + n.meta.operator : ''}) is not supported by the evaluator`)
+}
+
+async function expression(text: string, scope: Scope, stack: string[]): Promise<unknown> {
+  const ast = (await getExpressionAst('expression.tf', text)) as Ast | null
+  if (!ast) throw new Error(`could not parse ${text}`)
+  return node(ast, scope, stack)
+}
+
+async function forExpression(n: Ast, scope: Scope, stack: string[]): Promise<unknown> {
+  const m = n.meta
+  const collection = await expression(m.collectionExpression, scope, stack)
+  if (collection === null || typeof collection !== 'object') throw new Error(`${m.value}: iterating over a non-collection`)
+  const entries: [unknown, unknown][] = Array.isArray(collection) ? collection.map((v, i) => [i, v]) : Object.entries(collection)
+  const asObject = Boolean(m.keyExpression)
+  const out: unknown[] = []
+  const obj: Record<string, unknown> = {}
+  for (const [k, v] of entries) {
+    const bound = { ...scope.bound, [m.valVar]: v, ...(m.keyVar ? { [m.keyVar]: k } : {}) }
+    const inner: Scope = { ...scope, bound }
+    if (m.conditionalExpression && !(await expression(m.conditionalExpression, inner, stack))) continue
+    const value = await expression(m.valueExpression, inner, stack)
+    if (asObject) obj[String(await expression(m.keyExpression, inner, stack))] = value
+    else out.push(value)
+  }
+  return asObject ? obj : out
 }
 
 /** Evaluates a value as hcl2json produced it: strings are templates, arrays and objects recurse. */
