@@ -1,4 +1,4 @@
-import { details, escapeHtml, escapeMarkdown, fitTo, inlineCode, codeBlock, table } from '@gpuship/core'
+import { escapeHtml, escapeMarkdown, fitTo, inlineCode, codeBlock, table } from '@gpuship/core'
 import { attributeDiff, diffLines, SENSITIVE, UNKNOWN } from './plan-diff.js'
 import { kindOf, reasonText, type Change, type Kind, type PlanJson, type ResourceChange } from './plan-model.js'
 import { isDestructive, reviewable, summarizePlan, summaryLine, type PlanSummary } from './plan-summary.js'
@@ -31,6 +31,11 @@ const SECTIONS: [Kind, string, string][] = [
   ['forget', 'To forget (removed from state, kept in AWS)', '📤'],
   ['no-op', 'Moved or imported without other changes', '↪️']
 ]
+
+/** A collapsed section titled by an address: HTML-escaped and inside <code>, where GitHub links no @mention. */
+function addressDetails(address: string, body: string): string {
+  return `<details><summary><code>${escapeHtml(address)}</code></summary>\n\n${body}\n\n</details>`
+}
 
 function code(text: string): string {
   return inlineCode(text)
@@ -71,7 +76,7 @@ function diffBlock(change: Change): string {
 function resourceSection(title: string, icon: string, changes: ResourceChange[]): string {
   const rows = changes.map((rc) => [code(rc.address), rc.type ? code(rc.type) : '', extras(rc)])
   const body = [`#### ${icon} ${title} (${changes.length})`, table(['Resource', 'Type', 'Notes'], rows, { raw: true })]
-  for (const rc of changes) body.push(details(rc.address, diffBlock(rc.change)))
+  for (const rc of changes) body.push(addressDetails(rc.address, diffBlock(rc.change)))
   return body.join('\n\n')
 }
 
@@ -100,7 +105,7 @@ function driftSection(plan: PlanJson): string {
   if (!drifted.length) return ''
   const rows = drifted.map((rd) => [code(rd.address), kindOf(rd.change.actions) === 'delete' ? 'deleted outside Terraform' : 'changed outside Terraform'])
   const body = [`#### 🌊 Changed outside Terraform (${drifted.length})`, table(['Resource', 'What happened'], rows, { raw: true })]
-  for (const rd of drifted) body.push(details(rd.address, diffBlock(rd.change)))
+  for (const rd of drifted) body.push(addressDetails(rd.address, diffBlock(rd.change)))
   return body.join('\n\n')
 }
 
@@ -116,7 +121,8 @@ export function renderPlan(plan: PlanJson, opts: RenderOptions = {}): RenderedPl
 
   const keep: string[] = []
   if (opts.heading) keep.push(opts.heading)
-  keep.push(`**${escapeMarkdown(summaryLine(summary))}**`)
+  // The summary line is built from numbers and fixed words only: nothing in it to escape.
+  keep.push(`**${summaryLine(summary)}**`)
   if (summary.errored) keep.push('> [!WARNING]\n> Terraform marked this plan as errored or not applyable; see the log.')
   if (isDestructive(summary)) {
     const lines = destructiveLines(changes)

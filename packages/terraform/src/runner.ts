@@ -192,7 +192,3 @@ export function createTerraformRunner(o: RunnerOptions): TerraformRunner {
   return new Runner(o)
 }
 
-/** Seconds/minutes from an action duration (ms) in terraform's own syntax. */
-export function lockTimeoutArg(ms: number): string {
-  return `${Math.round(ms / 1000)}s`
-}

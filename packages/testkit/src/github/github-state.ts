@@ -106,7 +106,7 @@ export class GitHubState {
     return c
   }
 
-  addRun(full: string, run: Partial<SimRun> & { jobs?: Partial<SimJob>[] }): SimRun {
+  addRun(full: string, run: Partial<Omit<SimRun, "jobs">> & { jobs?: Partial<SimJob>[] }): SimRun {
     const r = this.repo(full)!
     const id = run.id ?? this.id()
     const jobs = (run.jobs ?? []).map((j): SimJob => Object.assign({ id: this.id(), name: 'job', status: 'completed' as const, conclusion: 'success', runner_name: null, started_at: null, completed_at: null }, j))

@@ -1,0 +1,65 @@
+import { codeBlock, escapeMarkdown, formatError, inlineCode } from '@gpuship/core'
+import { compactChangeMap } from './plan-compare.js'
+import { COMMENT_LIMIT, planHeading, renderPlan } from './plan-render.js'
+import { markerText, type CommentKey, type PlanMarker } from './pr-comment.js'
+import type { PlannedRoot } from './root-session.js'
+import { formatAge, type LockInfo, TerraformError } from './tf-errors.js'
+
+/**
+ * The bodies of the sticky PR comment: plan, plan failure, apply result, refusal. Each starts
+ * with the hidden marker (key, hash, status) and stays under GitHub's comment limit.
+ */
+export interface CommentContext {
+  runUrl?: string
+  sha?: string
+  artifact?: string
+  /** Where the full plan is when the comment is cut ("the job summary", an artifact). */
+  planDir?: string
+}
+
+function footer(hash: string, version: string | undefined, c: CommentContext): string {
+  const bits = [`Plan hash ${inlineCode(hash)}`]
+  if (version) bits.push(`terraform ${escapeMarkdown(version)}`)
+  if (c.sha) bits.push(`commit ${inlineCode(c.sha.slice(0, 12))}`)
+  if (c.runUrl) bits.push(`[run](${encodeURI(c.runUrl)})`)
+  return `<sub>${bits.join(' · ')}</sub>`
+}
+
+function rest(c: CommentContext): string {
+  const where: string[] = []
+  if (c.runUrl) where.push(`the [job summary](${encodeURI(c.runUrl)})`)
+  else where.push('the job summary')
+  if (c.artifact) where.push(`the artifact ${inlineCode(c.artifact)} (plan file and its JSON)`)
+  else if (c.planDir) where.push(`${inlineCode(c.planDir)} (plan file and its JSON)`)
+  return `Every change is listed in ${where.join(' and ')}.`
+}
+
+export function planComment(p: PlannedRoot, key: CommentKey, version: string | undefined, c: CommentContext, status: PlanMarker['status'] = p.summary.changes ? 'planned' : 'no-changes', banner?: string): string {
+  const marker: PlanMarker = { v: 1, key, hash: p.hash, status, counts: p.summary.counts, changes: compactChangeMap(p.plan), run: c.runUrl?.split('/').pop(), sha: c.sha }
+  const head = markerText(marker)
+  const heading = [planHeading({ label: key.label, workingDirectory: key.dir, workspace: key.workspace }), banner].filter(Boolean).join('\n\n')
+  const r = renderPlan(p.plan, { heading, limit: COMMENT_LIMIT - head.length - 64, restLocation: rest(c), footer: footer(p.hash, version, c) })
+  return `${head}\n${r.markdown}`
+}
+
+export function lockMarkdown(lock: LockInfo): string {
+  const rows = [
+    ['Lock ID', inlineCode(lock.id)],
+    ['Holder', inlineCode(lock.who ?? 'unknown')],
+    ['Operation', inlineCode(lock.operation ?? 'unknown')],
+    ['Created', `${inlineCode(lock.created ?? 'unknown')} (${formatAge(lock.ageMs)} ago)`],
+    ['Path', inlineCode(lock.path ?? 'unknown')]
+  ]
+  return `| | |\n| --- | --- |\n${rows.map(([a, b]) => `| ${a} | ${b.replace(/\|/g, '\\|')} |`).join('\n')}`
+}
+
+/** A failure in the comment: the error and its fix verbatim in a code block, so nothing in it is Markdown. */
+export function failureComment(key: CommentKey, err: unknown, c: CommentContext, title: string, status: PlanMarker['status'], hash = 'none', redact: (s: string) => string = (s) => s): string {
+  const marker: PlanMarker = { v: 1, key, hash, status, run: c.runUrl?.split('/').pop(), sha: c.sha }
+  const parts = [markerText(marker), planHeading({ label: key.label, workingDirectory: key.dir, workspace: key.workspace }, title)]
+  if (err instanceof TerraformError && err.lock) parts.push('**The state is locked.**', lockMarkdown(err.lock))
+  const text = redact(formatError(err))
+  parts.push(codeBlock(text.length > 20_000 ? `${text.slice(0, 20_000)}\n…` : text))
+  if (c.runUrl) parts.push(`See the [run log](${encodeURI(c.runUrl)}).`)
+  return parts.join('\n\n')
+}
