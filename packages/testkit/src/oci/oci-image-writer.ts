@@ -88,10 +88,10 @@ export async function pushOciImage(registryUrl: string, repository: string, tag:
     if (start.status !== 202) throw new Error(`blob upload start: HTTP ${start.status} ${await start.text()}`)
     const location = new URL(start.headers.get('location') ?? '', base)
     location.searchParams.set('digest', digest)
-    const put = await fetch(location, { method: 'PUT', headers: { authorization, 'content-type': 'application/octet-stream', 'content-length': String(blob.length) }, body: blob })
+    const put = await fetch(location, { method: 'PUT', headers: { authorization, 'content-type': 'application/octet-stream', 'content-length': String(blob.length) }, body: new Uint8Array(blob) })
     if (put.status !== 201) throw new Error(`blob upload: HTTP ${put.status} ${await put.text()}`)
   }
-  const res = await fetch(`${base}/v2/${repository}/manifests/${tag}`, { method: 'PUT', headers: { authorization, 'content-type': image.mediaType }, body: image.manifest })
+  const res = await fetch(`${base}/v2/${repository}/manifests/${tag}`, { method: 'PUT', headers: { authorization, 'content-type': image.mediaType }, body: new Uint8Array(image.manifest) })
   if (res.status !== 201) throw new Error(`manifest PUT: HTTP ${res.status} ${await res.text()}`)
   return res.headers.get('docker-content-digest') ?? image.manifestDigest
 }
