@@ -1,7 +1,6 @@
 # State bucket for the S3 backend with native locking (use_lockfile = true, Terraform >= 1.10):
 # the lock is a "<key>.tflock" object in the same bucket, so no DynamoDB table is needed.
 
-data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
 resource "aws_s3_bucket" "state" {
