@@ -85,7 +85,9 @@ describe('ecr-build-push action', () => {
   test('a registry host in repository is refused with the fix', async () => {
     const r = await runAction({ actionDir, inputs: { repository: '123456789012.dkr.ecr.us-east-1.amazonaws.com/triton' }, env, workspace: ctx() })
     expect(r.exitCode).toBe(1)
-    expect(r.errors[0]).toMatch(/Invalid repository .*Drop the registry host.*\(input: repository\)/s)
+    expect(r.errors[0]).toMatch(/^Invalid repository '123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/triton'\. Expected the repository name only/)
+    expect(r.errors[0]).toContain('Drop the registry host')
+    expect(r.errors[0]).toContain('(input: repository)')
   })
 
   test('a missing repository without create-repository names the input to set', async () => {

@@ -18,7 +18,10 @@ function run(args: string[]): Promise<{ code: number; stdout: string; stderr: st
   })
 }
 
-async function aws(...args: string[]): Promise<{ code: number; json: any; stderr: string }> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- awscli JSON is read field by field
+type Json = any
+
+async function aws(...args: string[]): Promise<{ code: number; json: Json; stderr: string }> {
   const r = await run(['ecr', ...args, '--endpoint-url', sim.endpoint, '--output', 'json'])
   let json: unknown
   try {

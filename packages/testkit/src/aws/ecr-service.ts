@@ -63,8 +63,6 @@ export interface EcrService {
   seedFindings(repo: string, digestOrTag: string, findings: EcrFinding[]): void
   /** Makes DescribeImages report `digest` for `repo:tag` whatever the registry says (digest-mismatch tests). */
   overrideDigest(repo: string, tag: string, digest: string | undefined): void
-  /** Makes the next `count` calls of `operation` fail with ThrottlingException. */
-  throttle(operation: string, count: number): void
   handle(operation: string, body: Record<string, unknown>): Promise<EcrResponse>
 }
 
@@ -72,7 +70,6 @@ export function createEcrService(options: EcrServiceOptions): EcrService {
   const repositories = new Map<string, EcrRepositoryState>()
   const findings = new Map<string, EcrFinding[]>()
   const overrides = new Map<string, string>()
-  const throttles = new Map<string, number>()
   const calls: string[] = []
   const now = () => (options.now ?? Date.now)() / 1000
   const account = () => options.accountId ?? '123456789012'
@@ -249,18 +246,10 @@ export function createEcrService(options: EcrServiceOptions): EcrService {
       if (digest === undefined) overrides.delete(`${repo}:${tag}`)
       else overrides.set(`${repo}:${tag}`, digest)
     },
-    throttle(operation, count) {
-      throttles.set(operation, count)
-    },
     async handle(operation, body) {
       calls.push(operation)
       const op = ops[operation]
       try {
-        const left = throttles.get(operation) ?? 0
-        if (left > 0) {
-          throttles.set(operation, left - 1)
-          throw new EcrServiceError('ThrottlingException', 'Rate exceeded')
-        }
         if (!op) throw new EcrServiceError('UnknownOperationException', `Operation ${operation} is not supported by the simulator`)
         return { status: 200, body: await op(body) }
       } catch (e) {
