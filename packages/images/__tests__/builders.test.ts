@@ -39,6 +39,7 @@ describe('buildah builder', () => {
     const { run, calls } = recorder()
     const b = createBuildahBuilder({ run, log: silentLogger })
     await b.buildAndPush({ ...req, platforms: ['linux/amd64', 'linux/arm64'], tags: ['reg/t:1'] })
+    await b.cleanup()
     expect(calls[0].args).toEqual(expect.arrayContaining(['--manifest', '--platform', 'linux/amd64,linux/arm64']))
     expect(calls[1].args.slice(0, 3)).toEqual(['manifest', 'push', '--all'])
   })
@@ -47,6 +48,7 @@ describe('buildah builder', () => {
     const { run } = recorder((c) => c.args.includes('build'))
     const b = createBuildahBuilder({ run, log: silentLogger })
     await expect(b.buildAndPush(req)).rejects.toThrow(/buildah build failed \(buildah exited with 1\):\nboom/)
+    await b.cleanup()
   })
 })
 
@@ -75,10 +77,15 @@ describe('docker builder', () => {
 
 describe('selectBuilder and build args', () => {
   test('auto prefers a working docker buildx, else buildah, else explains', async () => {
-    expect((await selectBuilder({ choice: 'auto', run: recorder().run, log: silentLogger })).kind).toBe('docker')
-    expect((await selectBuilder({ choice: 'auto', run: recorder((c) => c.file === 'docker').run, log: silentLogger })).kind).toBe('buildah')
+    const kind = async (run: ToolRunner, choice: 'auto' | 'buildah' = 'auto') => {
+      const b = await selectBuilder({ choice, run, log: silentLogger })
+      await b.cleanup()
+      return b.kind
+    }
+    expect(await kind(recorder().run)).toBe('docker')
+    expect(await kind(recorder((c) => c.file === 'docker').run)).toBe('buildah')
     await expect(selectBuilder({ choice: 'auto', run: recorder(() => true).run, log: silentLogger })).rejects.toThrow(/No image builder found/)
-    expect((await selectBuilder({ choice: 'buildah', run: recorder().run, log: silentLogger })).kind).toBe('buildah')
+    expect(await kind(recorder().run, 'buildah')).toBe('buildah')
   })
 
   test('build args are NAME=value; values may hold = and commas', () => {
