@@ -33,8 +33,15 @@ export const insufficientGpu: Rule = {
     if (cap.gpuNodes.some((n) => gpuAllocatable(n) === 0)) return []
     const f = finder(this.id)
     const gpuGroups = e.aws.nodegroups.filter((n) => n.instanceTypes.some((t) => /^(p|g)\d/.test(t)))
+    const nonGpuNodes = e.kube.nodes.length - cap.gpuNodes.length
     return pendingWithReason(e.kube)
-      .filter((x) => /Insufficient nvidia\.com\/gpu/.test(x.message))
+      .filter((x) => {
+        // "0/2 nodes are available: 1 Insufficient nvidia.com/gpu, 1 node(s) had untolerated taint":
+        // when only CPU nodes lack GPUs, the GPU nodes refused for another reason, explained elsewhere.
+        const m = /(\d+) Insufficient nvidia\.com\/gpu/.exec(x.message)
+        if (!m && !/Insufficient nvidia\.com\/gpu/.test(x.message)) return false
+        return !m || Number(m[1]) > nonGpuNodes
+      })
       .map(({ pod, message }) =>
         f({
           severity: 'error',
