@@ -94,3 +94,24 @@ describe('aws ecr against the simulator', () => {
     expect(f.json.imageScanFindings.findings[0]).toMatchObject({ name: 'CVE-2026-1234', severity: 'CRITICAL' })
   })
 })
+
+describe('image written in process', () => {
+  test('filesFromDirectory + writeOciImage give a stable digest the registry agrees with', async () => {
+    const { filesFromDirectory } = await import('@gpuship/testkit')
+    const { mkdtempSync, writeFileSync, mkdirSync, rmSync } = await import('node:fs')
+    const { join } = await import('node:path')
+    const { tmpdir } = await import('node:os')
+    const dir = mkdtempSync(join(tmpdir(), 'gpuship-oci-files-'))
+    try {
+      mkdirSync(join(dir, 'm', '1'), { recursive: true })
+      writeFileSync(join(dir, 'm', 'config.pbtxt'), 'name: "m"\n')
+      const files = filesFromDirectory(dir, 'models')
+      expect(Object.keys(files)).toEqual(['models/m/config.pbtxt'])
+      const a = writeOciImage(files)
+      expect(writeOciImage(files).manifestDigest).toBe(a.manifestDigest)
+      expect(await pushOciImage(registry.url, 'seeded', 'x', a, registry)).toBe(a.manifestDigest)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})

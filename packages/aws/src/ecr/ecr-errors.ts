@@ -25,6 +25,10 @@ export function isRetryableEcrError(err: unknown): boolean {
   if (status !== undefined && (status >= 500 || status === 429)) return true
   if (e.$fault === 'server') return true
   if ((e.code && NETWORK.has(e.code)) || (e.name && NETWORK.has(e.name))) return true
+  // The SDK's retry middleware re-wraps errors it cannot copy (e.g. from another realm) as
+  // "AWS SDK error wrapper for Error: connect ECONNREFUSED …": the code survives only in the text.
+  const message = (err as { message?: unknown }).message
+  if (typeof message === 'string' && /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EAI_AGAIN|socket hang up)\b/.test(message)) return true
   return e.cause !== undefined && e.cause !== err && isRetryableEcrError(e.cause)
 }
 

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto'
 import { gzipSync } from 'node:zlib'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join, relative } from 'node:path'
 
 /**
  * A single-layer OCI image made in memory (a ustar layer, gzip, config, manifest) and pushed
@@ -94,4 +96,18 @@ export async function pushOciImage(registryUrl: string, repository: string, tag:
   const res = await fetch(`${base}/v2/${repository}/manifests/${tag}`, { method: 'PUT', headers: { authorization, 'content-type': image.mediaType }, body: new Uint8Array(image.manifest) })
   if (res.status !== 201) throw new Error(`manifest PUT: HTTP ${res.status} ${await res.text()}`)
   return res.headers.get('docker-content-digest') ?? image.manifestDigest
+}
+
+/** Every regular file under `dir` as `{ '<prefix>/<relative path>': bytes }`, for writeOciImage. */
+export function filesFromDirectory(dir: string, prefix = ''): Record<string, Buffer> {
+  const out: Record<string, Buffer> = {}
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name)
+      if (statSync(p).isDirectory()) walk(p)
+      else out[join(prefix, relative(dir, p))] = readFileSync(p)
+    }
+  }
+  walk(dir)
+  return out
 }
