@@ -40,7 +40,7 @@ const push = (repo: string, branch: string) => githubClaims({ sub: `repo:${repo}
 const pr = (repo: string) => githubClaims({ sub: `repo:${repo}:pull_request` })
 const env = (repo: string, name: string) => githubClaims({ sub: `repo:${repo}:environment:${name}` })
 
-describe('with the defaults (protected branch main, no environments)', () => {
+describe('with the defaults (apply and deploy behind the production environment)', () => {
   let roles: Record<string, Statement>
   beforeAll(async () => {
     roles = await trustPolicies()
@@ -68,16 +68,15 @@ describe('with the defaults (protected branch main, no environments)', () => {
   })
 
   test.each([
-    ['accepts a push to main of the repository', push(REPO, 'main'), true],
-    ['rejects another repository', push('acme/other', 'main'), false],
-    ['rejects a repository whose name extends it', push('acme/inference-fork', 'main'), false],
-    ['rejects the same name under another owner', push('evil/inference', 'main'), false],
+    ['accepts a job in the production environment of the repository', env(REPO, 'production'), true],
+    ['rejects another repository', env('acme/other', 'production'), false],
+    ['rejects a repository whose name extends it', env('acme/inference-fork', 'production'), false],
+    ['rejects the same name under another owner', env('evil/inference', 'production'), false],
+    ['rejects another environment', env(REPO, 'staging'), false],
+    ['rejects a push to main outside the environment', push(REPO, 'main'), false],
     ['rejects another branch', push(REPO, 'feature/x'), false],
-    ['rejects a branch named like main', push(REPO, 'main-old'), false],
     ['rejects a pull request', pr(REPO), false],
-    ['rejects a tag', githubClaims({ sub: `repo:${REPO}:ref:refs/tags/v1` }), false],
-    ['rejects an environment job', env(REPO, 'production'), false],
-    ['rejects a token minted for another audience', githubClaims({ sub: `repo:${REPO}:ref:refs/heads/main`, aud: 'https://github.com/acme' }), false],
+    ['rejects a token minted for another audience', githubClaims({ sub: `repo:${REPO}:environment:production`, aud: 'https://github.com/acme' }), false],
     ['rejects a token without a sub', { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' }, false],
   ])('apply role %s', (_name, claims, expected) => {
     expect(allows(roles.apply, claims)).toBe(expected)
@@ -93,31 +92,65 @@ describe('with the defaults (protected branch main, no environments)', () => {
     expect(allows(roles.plan, claims)).toBe(expected)
   })
 
-  test.each(['image-push', 'deploy'])('%s role accepts main of the repository only', (role) => {
-    expect(allows(roles[role], push(REPO, 'main'))).toBe(true)
-    expect(allows(roles[role], pr(REPO))).toBe(false)
-    expect(allows(roles[role], push('acme/other', 'main'))).toBe(false)
-    expect(allows(roles[role], push(REPO, 'dev'))).toBe(false)
+  test('image-push accepts main of the repository only', () => {
+    expect(allows(roles['image-push'], push(REPO, 'main'))).toBe(true)
+    expect(allows(roles['image-push'], pr(REPO))).toBe(false)
+    expect(allows(roles['image-push'], push('acme/other', 'main'))).toBe(false)
+    expect(allows(roles['image-push'], push(REPO, 'dev'))).toBe(false)
+  })
+
+  test('deploy accepts the production environment only', () => {
+    expect(allows(roles.deploy, env(REPO, 'production'))).toBe(true)
+    expect(allows(roles.deploy, push(REPO, 'main'))).toBe(false)
+    expect(allows(roles.deploy, pr(REPO))).toBe(false)
+    expect(allows(roles.deploy, env('acme/other', 'production'))).toBe(false)
   })
 })
 
-describe('with environments', () => {
-  test('apply and deploy trust only their environment, not the branch', async () => {
-    const roles = await trustPolicies({ apply_environment: 'production', deploy_environment: 'inference-prod' })
-    expect(allows(roles.apply, env(REPO, 'production'))).toBe(true)
-    expect(allows(roles.apply, env(REPO, 'staging'))).toBe(false)
-    expect(allows(roles.apply, env('acme/other', 'production'))).toBe(false)
-    expect(allows(roles.apply, push(REPO, 'main'))).toBe(false)
-    expect(allows(roles.deploy, env(REPO, 'inference-prod'))).toBe(true)
-    expect(allows(roles.deploy, env(REPO, 'production'))).toBe(false)
-    expect(allows(roles.plan, pr(REPO))).toBe(true)
+describe('trusting the protected branch instead of an environment', () => {
+  let roles: Record<string, Statement>
+  beforeAll(async () => {
+    roles = await trustPolicies({ apply_environment: null, deploy_environment: null })
+  })
+
+  test.each([
+    ['accepts a push to main of the repository', push(REPO, 'main'), true],
+    ['rejects another repository', push('acme/other', 'main'), false],
+    ['rejects a repository whose name extends it', push('acme/inference-fork', 'main'), false],
+    ['rejects another branch', push(REPO, 'feature/x'), false],
+    ['rejects a branch named like main', push(REPO, 'main-old'), false],
+    ['rejects a pull request', pr(REPO), false],
+    ['rejects a tag', githubClaims({ sub: `repo:${REPO}:ref:refs/tags/v1` }), false],
+    ['rejects an environment job', env(REPO, 'production'), false],
+  ])('apply role %s', (_name, claims, expected) => {
+    expect(allows(roles.apply, claims)).toBe(expected)
   })
 
   test('another protected branch moves every branch-trusting role', async () => {
-    const roles = await trustPolicies({ protected_branch: 'release' })
-    expect(allows(roles.apply, push(REPO, 'release'))).toBe(true)
-    expect(allows(roles.apply, push(REPO, 'main'))).toBe(false)
-    expect(allows(roles['image-push'], push(REPO, 'release'))).toBe(true)
+    const moved = await trustPolicies({ apply_environment: null, protected_branch: 'release' })
+    expect(allows(moved.apply, push(REPO, 'release'))).toBe(true)
+    expect(allows(moved.apply, push(REPO, 'main'))).toBe(false)
+    expect(allows(moved['image-push'], push(REPO, 'release'))).toBe(true)
+  })
+})
+
+describe('opt-in extra subjects', () => {
+  test('plan_trust_protected_branch adds main (drift, doctor) and nothing else', async () => {
+    const roles = await trustPolicies({ plan_trust_protected_branch: true })
+    expect(allows(roles.plan, push(REPO, 'main'))).toBe(true)
+    expect(allows(roles.plan, pr(REPO))).toBe(true)
+    expect(allows(roles.plan, push(REPO, 'feature/x'))).toBe(false)
+    expect(allows(roles.plan, pr('acme/other'))).toBe(false)
+  })
+
+  test('deploy_role_builds_images adds main to deploy and gives it the push policy', async () => {
+    const roles = await trustPolicies({ deploy_role_builds_images: true })
+    expect(allows(roles.deploy, push(REPO, 'main'))).toBe(true)
+    expect(allows(roles.deploy, env(REPO, 'production'))).toBe(true)
+    expect(allows(roles.deploy, pr(REPO))).toBe(false)
+    const scope = scopeFor(oidc.variables, { ...BASE, deploy_role_builds_images: true }, oidc.locals)
+    expect(await evaluate('${local.image_pushers}', scope)).toEqual(['deploy', 'image-push'])
+    expect(await evaluate('${local.image_pushers}', scopeFor(oidc.variables, BASE, oidc.locals))).toEqual(['image-push'])
   })
 
   test('roles switched off are not created', async () => {

@@ -74,10 +74,16 @@ module "ecr" {
 module "github_actions_oidc" {
   source = "../../modules/github_actions_oidc"
 
-  name_prefix       = var.cluster_name
-  repository        = var.github_repository
-  protected_branch  = var.protected_branch
-  apply_environment = var.apply_environment
+  name_prefix        = var.cluster_name
+  repository         = var.github_repository
+  protected_branch   = var.protected_branch
+  apply_environment  = var.apply_environment
+  deploy_environment = var.deploy_environment
+
+  # drift.yml and doctor.yml refresh from the default branch with the read-only plan role, and
+  # rebuild.yml builds (outside the environment) and deploys (inside it) with the deploy role.
+  plan_trust_protected_branch = true
+  deploy_role_builds_images   = true
 
   state_bucket_arn           = "arn:${data.aws_partition.current.partition}:s3:::${var.state_bucket}"
   state_key_prefix           = "gpuship/"

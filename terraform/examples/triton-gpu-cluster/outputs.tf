@@ -59,15 +59,16 @@ output "karpenter_interruption_queue" {
 }
 
 output "github_variables" {
-  description = "The values above as repository variables for the workflows (gh variable set NAME --body VALUE)."
+  description = "Repository variables the gpuship workflows read (gh variable set NAME --body VALUE)."
   value = {
-    AWS_REGION          = var.region
-    EKS_CLUSTER_NAME    = module.eks.cluster_name
-    ECR_REPOSITORY      = module.ecr.repository_url
-    PLAN_ROLE_ARN       = module.github_actions_oidc.plan_role_arn
-    APPLY_ROLE_ARN      = module.github_actions_oidc.apply_role_arn
-    IMAGE_PUSH_ROLE_ARN = module.github_actions_oidc.image_push_role_arn
-    DEPLOY_ROLE_ARN     = module.github_actions_oidc.deploy_role_arn
-    INFERENCE_NAMESPACE = kubernetes_namespace_v1.inference.metadata[0].name
+    GPUSHIP_AWS_REGION      = var.region
+    GPUSHIP_CLUSTER_NAME    = module.eks.cluster_name
+    GPUSHIP_ECR_REPOSITORY  = var.ecr_repositories[0]
+    GPUSHIP_NAMESPACE       = kubernetes_namespace_v1.inference.metadata[0].name
+    GPUSHIP_PLAN_ROLE       = module.github_actions_oidc.plan_role_arn
+    GPUSHIP_DOCTOR_ROLE     = module.github_actions_oidc.plan_role_arn
+    GPUSHIP_DEPLOY_ROLE     = module.github_actions_oidc.deploy_role_arn
+    GPUSHIP_TEARDOWN_ROLE   = module.github_actions_oidc.apply_role_arn
+    GPUSHIP_IMAGE_PUSH_ROLE = module.github_actions_oidc.image_push_role_arn
   }
 }

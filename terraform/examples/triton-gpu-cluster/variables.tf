@@ -37,9 +37,15 @@ variable "protected_branch" {
 }
 
 variable "apply_environment" {
-  description = "GitHub environment the apply job runs in (recommended: one with required reviewers). Null trusts pushes to protected_branch."
+  description = "GitHub environment the apply and teardown jobs run in (give it required reviewers). Null trusts pushes to protected_branch."
   type        = string
-  default     = null
+  default     = "production"
+}
+
+variable "deploy_environment" {
+  description = "GitHub environment the rollout job runs in. Null trusts pushes to protected_branch."
+  type        = string
+  default     = "production"
 }
 
 variable "state_bucket" {

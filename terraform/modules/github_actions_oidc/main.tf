@@ -13,11 +13,15 @@ locals {
   # the role to every repository of the owner, or to any branch a contributor can push.
   protected_branch_subject = "repo:${var.repository}:ref:refs/heads/${var.protected_branch}"
 
+  pull_request_subject = "repo:${var.repository}:pull_request"
+  apply_subject        = var.apply_environment == null ? local.protected_branch_subject : "repo:${var.repository}:environment:${var.apply_environment}"
+  deploy_subject       = var.deploy_environment == null ? local.protected_branch_subject : "repo:${var.repository}:environment:${var.deploy_environment}"
+
   trust_subjects = {
-    plan       = ["repo:${var.repository}:pull_request"]
-    apply      = var.apply_environment == null ? [local.protected_branch_subject] : ["repo:${var.repository}:environment:${var.apply_environment}"]
+    plan       = distinct(concat([local.pull_request_subject], var.plan_trust_protected_branch ? [local.protected_branch_subject] : []))
+    apply      = [local.apply_subject]
     image-push = [local.protected_branch_subject]
-    deploy     = var.deploy_environment == null ? [local.protected_branch_subject] : ["repo:${var.repository}:environment:${var.deploy_environment}"]
+    deploy     = distinct(concat([local.deploy_subject], var.deploy_role_builds_images ? [local.protected_branch_subject] : []))
   }
 
   role_enabled = {

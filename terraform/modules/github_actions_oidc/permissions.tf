@@ -90,8 +90,12 @@ resource "aws_iam_role_policy" "apply_state" {
   policy = data.aws_iam_policy_document.apply_state.json
 }
 
+locals {
+  image_pushers = toset(concat(var.create_image_push_role ? ["image-push"] : [], var.create_deploy_role && var.deploy_role_builds_images ? ["deploy"] : []))
+}
+
 data "aws_iam_policy_document" "image_push" {
-  count = var.create_image_push_role ? 1 : 0
+  count = length(local.image_pushers) > 0 ? 1 : 0
 
   statement {
     sid       = "Login"
@@ -123,10 +127,10 @@ data "aws_iam_policy_document" "image_push" {
 }
 
 resource "aws_iam_role_policy" "image_push" {
-  count = var.create_image_push_role ? 1 : 0
+  for_each = local.image_pushers
 
   name   = "ecr-push"
-  role   = aws_iam_role.this["image-push"].id
+  role   = aws_iam_role.this[each.key].id
   policy = data.aws_iam_policy_document.image_push[0].json
 }
 

@@ -31,9 +31,9 @@ variable "protected_branch" {
 }
 
 variable "apply_environment" {
-  description = "GitHub environment of the apply job. When set, only jobs in that environment (with its protection rules) may assume the apply role, instead of pushes to protected_branch."
+  description = "GitHub environment of the apply (and teardown) job: only jobs in it, behind its protection rules, may assume the apply role. Null trusts pushes to protected_branch instead."
   type        = string
-  default     = null
+  default     = "production"
 
   validation {
     condition     = var.apply_environment == null || can(regex("^[A-Za-z0-9._ -]{1,255}$", var.apply_environment))
@@ -42,14 +42,26 @@ variable "apply_environment" {
 }
 
 variable "deploy_environment" {
-  description = "GitHub environment of the deploy job. When set, only jobs in that environment may assume the deploy role."
+  description = "GitHub environment of the deploy job: only jobs in it may assume the deploy role. Null trusts pushes to protected_branch instead."
   type        = string
-  default     = null
+  default     = "production"
 
   validation {
     condition     = var.deploy_environment == null || can(regex("^[A-Za-z0-9._ -]{1,255}$", var.deploy_environment))
     error_message = "deploy_environment must be a GitHub environment name without wildcards, or null."
   }
+}
+
+variable "plan_trust_protected_branch" {
+  description = "Also let jobs on protected_branch (scheduled drift checks, doctor runs) assume the read-only plan role. Off: only pull requests may."
+  type        = bool
+  default     = false
+}
+
+variable "deploy_role_builds_images" {
+  description = "Let the deploy role also push to ecr_repository_arns and be assumed from protected_branch, for workflows whose build job runs outside the deploy environment with the same role (rebuild.yml). Off keeps building to the image-push role."
+  type        = bool
+  default     = false
 }
 
 variable "create_oidc_provider" {

@@ -41,8 +41,8 @@ run "exact_subjects_per_role" {
   }
 
   assert {
-    condition     = local.roles["apply"] == ["repo:acme/inference:ref:refs/heads/main"]
-    error_message = "The apply role must trust pushes to the protected branch only."
+    condition     = local.roles["apply"] == ["repo:acme/inference:environment:production"] && local.roles["deploy"] == ["repo:acme/inference:environment:production"]
+    error_message = "By default the apply and deploy roles must trust the production environment only."
   }
 
   assert {
@@ -56,16 +56,35 @@ run "exact_subjects_per_role" {
   }
 }
 
-run "environment_gates_apply" {
+run "branch_trust_without_environment" {
   command = plan
 
   variables {
-    apply_environment = "production"
+    apply_environment = null
   }
 
   assert {
-    condition     = local.roles["apply"] == ["repo:acme/inference:environment:production"]
-    error_message = "With an environment the apply role must trust that environment only."
+    condition     = local.roles["apply"] == ["repo:acme/inference:ref:refs/heads/main"]
+    error_message = "Without an environment the apply role must trust pushes to the protected branch only."
+  }
+}
+
+run "deploy_role_that_builds_images" {
+  command = plan
+
+  variables {
+    deploy_role_builds_images   = true
+    plan_trust_protected_branch = true
+  }
+
+  assert {
+    condition     = length(aws_iam_role_policy.image_push) == 2 && contains(local.roles["deploy"], "repo:acme/inference:ref:refs/heads/main")
+    error_message = "A deploy role that builds images needs the push policy and the branch subject."
+  }
+
+  assert {
+    condition     = local.roles["plan"] == ["repo:acme/inference:pull_request", "repo:acme/inference:ref:refs/heads/main"]
+    error_message = "plan_trust_protected_branch must add exactly the protected branch."
   }
 }
 
