@@ -63,3 +63,37 @@ export function failureComment(key: CommentKey, err: unknown, c: CommentContext,
   if (c.runUrl) parts.push(`See the [run log](${encodeURI(c.runUrl)}).`)
   return parts.join('\n\n')
 }
+
+const STATUS_START = '<!-- gpuship:apply-status -->'
+const STATUS_END = '<!-- /gpuship:apply-status -->'
+
+/**
+ * Puts an apply status section under the heading of an existing plan comment, replacing an
+ * earlier one, keeping the marker (and so the reviewed hash) as it was. Used when apply refuses
+ * or fails: the reviewed plan stays the record.
+ */
+export function withStatusSection(body: string, section: string, limit = COMMENT_LIMIT): string {
+  const cleaned = body.replace(new RegExp(`\\n?${STATUS_START}[\\s\\S]*?${STATUS_END}\\n?`, 'g'), '\n')
+  const nl = cleaned.indexOf('\n')
+  const first = nl < 0 ? cleaned : cleaned.slice(0, nl)
+  let rest = nl < 0 ? '' : cleaned.slice(nl + 1)
+  let block = `${STATUS_START}\n${section}\n${STATUS_END}`
+  if (first.length + block.length + rest.length + 2 > limit) {
+    const room = limit - first.length - rest.length - STATUS_START.length - STATUS_END.length - 40
+    if (room > 2000) block = `${STATUS_START}\n${section.slice(0, room)}\n…\n${STATUS_END}`
+    else rest = rest.slice(0, Math.max(0, limit - first.length - block.length - 80)) + '\n\n_(plan detail cut; see the plan run)_'
+  }
+  return `${first}\n${block}\n${rest}`
+}
+
+/** Replaces the status in a comment's marker, leaving key and hash alone. */
+export function withMarkerStatus(body: string, marker: PlanMarker, status: PlanMarker['status']): string {
+  const nl = body.indexOf('\n')
+  return `${markerText({ ...marker, status })}${nl < 0 ? '' : body.slice(nl)}`
+}
+
+/** "Apply complete! Resources: 1 added, 0 changed, 2 destroyed." read as numbers, so no terraform text reaches Markdown. */
+export function applyCounts(output: string): { added: number; changed: number; destroyed: number } | undefined {
+  const m = /Apply complete! Resources: (\d+) added, (\d+) changed, (\d+) destroyed/.exec(output)
+  return m ? { added: Number(m[1]), changed: Number(m[2]), destroyed: Number(m[3]) } : undefined
+}

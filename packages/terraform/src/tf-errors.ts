@@ -5,7 +5,7 @@ import { GpushipError } from '@gpuship/core'
  * error that says what it means for the state and the exact fix. The texts matched are
  * terraform's and the AWS provider's wording (see packages/testkit/src/terraform/README.md).
  */
-export type FailureReason = 'lock-held' | 'already-exists' | 'not-found' | 'cluster-gone' | 'plan-changed' | 'init-failed' | 'plan-failed' | 'apply-failed' | 'terraform-failed'
+export type FailureReason = 'plan-not-found' | 'lock-held' | 'already-exists' | 'not-found' | 'cluster-gone' | 'plan-changed' | 'init-failed' | 'plan-failed' | 'apply-failed' | 'terraform-failed'
 
 export interface LockInfo {
   id: string
@@ -22,10 +22,13 @@ export interface LockInfo {
 export class TerraformError extends GpushipError {
   readonly failureReason: FailureReason
   readonly lock?: LockInfo
-  constructor(message: string, opts: { hint?: string; input?: string; reason: FailureReason; lock?: LockInfo; cause?: unknown }) {
+  /** Lines a caller may show as they are (e.g. what changed since review). */
+  readonly detail?: string[]
+  constructor(message: string, opts: { hint?: string; input?: string; reason: FailureReason; lock?: LockInfo; detail?: string[]; cause?: unknown }) {
     super(message, { hint: opts.hint, input: opts.input, code: opts.reason, cause: opts.cause })
     this.failureReason = opts.reason
     this.lock = opts.lock
+    this.detail = opts.detail
   }
 }
 

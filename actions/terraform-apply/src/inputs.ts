@@ -1,0 +1,24 @@
+import * as core from '@actions/core'
+import { createInputReader } from '@gpuship/core'
+import { readRootInputs, type RootInputs } from '@gpuship/terraform'
+
+export interface Inputs extends RootInputs {
+  comment: boolean
+  'auto-approve': boolean
+  'pull-request'?: number
+}
+
+export function getInputs(): Inputs {
+  const r = createInputReader((n) => core.getInput(n))
+  const root = readRootInputs(r, (n) => core.getInput(n))
+  if (root['github-token']) core.setSecret(root['github-token'])
+  const inputs: Inputs = {
+    ...root,
+    comment: r.boolean('comment', { default: true }),
+    'auto-approve': r.boolean('auto-approve', { default: false }),
+    'pull-request': r.optionalInteger('pull-request', { min: 1 })
+  }
+  const { 'github-token': _t, variables: _v, ...shown } = inputs
+  core.debug(`inputs: ${JSON.stringify(shown)}`)
+  return inputs
+}
