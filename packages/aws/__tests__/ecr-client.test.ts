@@ -69,6 +69,11 @@ describe('createEcrClient', () => {
     const digest = await pushOciImage(registry.url, 'imgs', 'v2', writeOciImage({ b: '2' }), registry)
     ecrService(sim).seedFindings('imgs', digest, [{ name: 'CVE-1', severity: 'MEDIUM' }])
     expect(await client().scanFindings('imgs', digest)).toMatchObject({ status: 'COMPLETE', counts: { MEDIUM: 1 }, findings: [{ name: 'CVE-1', severity: 'MEDIUM' }] })
+    ecrService(sim).scanInProgress('imgs', 2)
+    let waited = 0
+    const patient = client({ sleep: async () => void waited++ })
+    expect((await patient.scanFindings('imgs', digest))?.counts).toEqual({ MEDIUM: 1 })
+    expect(waited).toBe(2)
     ecrService(sim).repositories.get('imgs')!.scanOnPush = false
     const other = await pushOciImage(registry.url, 'imgs', 'v3', writeOciImage({ c: '3' }), registry)
     expect(await client().scanFindings('imgs', other)).toBeUndefined()

@@ -183,6 +183,17 @@ describe('buildAndPushImage with buildah and docker-registry', () => {
     expect(e.message).toMatch(/1 HIGH/)
   })
 
+  test('a scan still in progress when scan-timeout ends fails the gate instead of passing it', async () => {
+    ecrService(sim, ACCOUNT).scanInProgress('triton', 100)
+    try {
+      const e = await failure(buildAndPushImage(options({ scanSeverityThreshold: 'critical', scanWaitMs: 0 })))
+      expect(e.code).toBe('ScanIncomplete')
+      expect(e.input).toBe('scan-timeout')
+    } finally {
+      ecrService(sim, ACCOUNT).scanInProgress('triton', 0)
+    }
+  })
+
   test('ECR throttling is retried', async () => {
     sim.faults.add({ kind: 'throttle', service: 'ecr', action: 'DescribeRepositories', times: 2 })
     const r = await buildAndPushImage(options({}))

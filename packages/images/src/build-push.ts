@@ -145,6 +145,14 @@ export async function buildAndPushImage(o: BuildPushOptions): Promise<BuildPushR
     scan = await phase('Scan gate', async () => {
       const result = await ecr.scanFindings(o.repository, digest, { waitMs: o.scanWaitMs })
       if (!result) throw new GpushipError(`No scan results for ${o.repository}@${digest}.`, { input: 'scan-severity-threshold', hint: 'Enable scan on push for the repository (create-repository does), or set scan-severity-threshold: none.' })
+      if (result.status !== 'COMPLETE') {
+        // An unfinished or failed scan proves nothing: passing it would open the gate unseen.
+        throw new GpushipError(`The ECR scan of ${o.repository}@${digest} is ${result.status}, not COMPLETE.`, {
+          input: result.status === 'IN_PROGRESS' ? 'scan-timeout' : 'scan-severity-threshold',
+          code: 'ScanIncomplete',
+          hint: result.status === 'IN_PROGRESS' ? 'Raise scan-timeout (e.g. 10m), or re-run the job once the scan has finished.' : 'Check the scan status in the ECR console; UNSUPPORTED_IMAGE means ECR cannot scan this base image.'
+        })
+      }
       const verdict = evaluateScan(result, threshold)
       return { result, verdict }
     })

@@ -61,6 +61,8 @@ export interface EcrService {
   options: EcrServiceOptions
   /** Makes scans of `repo`@`digestOrTag` report these findings. */
   seedFindings(repo: string, digestOrTag: string, findings: EcrFinding[]): void
+  /** Makes the next `calls` DescribeImageScanFindings of `repo` answer IN_PROGRESS (scan-wait tests). */
+  scanInProgress(repo: string, calls: number): void
   /** Makes DescribeImages report `digest` for `repo:tag` whatever the registry says (digest-mismatch tests). */
   overrideDigest(repo: string, tag: string, digest: string | undefined): void
   handle(operation: string, body: Record<string, unknown>): Promise<EcrResponse>
@@ -70,6 +72,7 @@ export function createEcrService(options: EcrServiceOptions): EcrService {
   const repositories = new Map<string, EcrRepositoryState>()
   const findings = new Map<string, EcrFinding[]>()
   const overrides = new Map<string, string>()
+  const inProgress = new Map<string, number>()
   const calls: string[] = []
   const now = () => (options.now ?? Date.now)() / 1000
   const account = () => options.accountId ?? '123456789012'
@@ -206,6 +209,11 @@ export function createEcrService(options: EcrServiceOptions): EcrService {
       const img = (await listImages(r.repositoryName)).find((i) => matches(i, id))
       if (!img) throw new EcrServiceError('ImageNotFoundException', `The image with imageId {imageDigest:'${id.imageDigest ?? 'null'}', imageTag:'${id.imageTag ?? 'null'}'} does not exist within the repository with name '${r.repositoryName}' in the registry with id '${account()}'`)
       const f = findingsFor(r.repositoryName, img)
+      const pending = inProgress.get(r.repositoryName) ?? 0
+      if (pending > 0) {
+        inProgress.set(r.repositoryName, pending - 1)
+        return { registryId: account(), repositoryName: r.repositoryName, imageId: { imageDigest: img.digest }, imageScanStatus: { status: 'IN_PROGRESS', description: 'The scan is in progress.' } }
+      }
       if (!r.scanOnPush && f === undefined) throw new EcrServiceError('ScanNotFoundException', `Image scan does not exist for the image with '{imageDigest:'${img.digest}', imageTag:'${id.imageTag ?? 'null'}'}' in the repository with name '${r.repositoryName}' in the registry with id '${account()}'`)
       return {
         registryId: account(),
@@ -241,6 +249,9 @@ export function createEcrService(options: EcrServiceOptions): EcrService {
     options,
     seedFindings(repo, digestOrTag, list) {
       findings.set(digestOrTag.startsWith('sha256:') ? `${repo}@${digestOrTag}` : `${repo}:${digestOrTag}`, list)
+    },
+    scanInProgress(repo, calls) {
+      inProgress.set(repo, calls)
     },
     overrideDigest(repo, tag, digest) {
       if (digest === undefined) overrides.delete(`${repo}:${tag}`)
