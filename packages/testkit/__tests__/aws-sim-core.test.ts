@@ -59,8 +59,8 @@ describe('AWS simulator core', () => {
     const call = async (op: string) => {
       const url = new URL(sim.endpoint)
       const signed = await signer.sign({ method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: '/', query: {},
-        headers: { host: url.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `Demo_20240101.${op}` }, body: '{"a":1}' } as any)
-      return fetch(sim.endpoint + '/', { method: 'POST', headers: signed.headers as Record<string, string>, body: '{"a":1}' })
+        headers: { host: url.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `Demo_20240101.${op}` }, body: '{"a":1}' } as never)
+      return fetch(sim.endpoint + '/', { method: 'POST', headers: (signed as unknown as { headers: Record<string, string> }).headers, body: '{"a":1}' })
     }
     const ok = await call('Echo')
     expect(await ok.json()).toEqual({ got: { a: 1 }, caller: user.arn })

@@ -1,5 +1,6 @@
 import { describe, test, expect } from '@jest/globals'
 import { evaluateCondition, evaluateTrust, stringLike } from '../src/aws/trust-policy.js'
+import type { PolicyDocument } from '../src/aws/state.js'
 
 const K = 'token.actions.githubusercontent.com:sub'
 
@@ -36,7 +37,7 @@ describe('IAM condition evaluation', () => {
   })
 
   test('operators AND, keys AND, values OR; Deny wins; the federated principal must match', () => {
-    const policy = {
+    const policy: PolicyDocument = {
       Statement: [
         { Effect: 'Allow' as const, Principal: { Federated: 'arn:aws:iam::1:oidc-provider/gh' }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: { 'gh:aud': 'sts.amazonaws.com' }, StringLike: { 'gh:sub': ['repo:o/a:*', 'repo:o/b:*'] } } },
         { Effect: 'Deny' as const, Principal: '*' as const, Action: 'sts:*', Condition: { StringEquals: { 'gh:sub': 'repo:o/b:pull_request' } } }

@@ -26,7 +26,8 @@ export interface AwsRequest {
   action: string
   /** Query-protocol parameters (URL query + form body). */
   params: Record<string, string>
-  /** Parsed JSON body for json / rest-json (undefined when empty). */
+  /** Parsed JSON body for json / rest-json (undefined when empty); handlers narrow it. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each service's handler knows its own body shape
   json: any
   /** The credentials that signed the request; undefined only for operations AWS allows unsigned. */
   caller?: AccessKey
