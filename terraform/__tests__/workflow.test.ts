@@ -1,7 +1,7 @@
 // .github/workflows/terraform.yml: actionlint-clean, least privilege, and its matrices cover every
 // directory and module that exists (a new module cannot silently go untested).
 import { test, expect, beforeAll } from '@jest/globals'
-import { readFileSync, existsSync, statSync } from 'node:fs'
+import { readFileSync, existsSync, statSync, readdirSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { parse } from 'yaml'
 import { REPO_ROOT, terraformDirs, moduleDirs, TERRAFORM_ROOT } from '../tools/hcl.js'
@@ -39,9 +39,11 @@ test('runs fmt -check, init -backend=false, validate, tflint and terraform test'
   }
 })
 
-test('validate covers every directory and test covers every module', () => {
+test('validate covers every directory and test every directory with terraform tests', () => {
   expect([...doc.jobs.validate.strategy.matrix.dir].sort()).toEqual(terraformDirs().map((d) => relative(TERRAFORM_ROOT, d)).sort())
-  expect([...doc.jobs.test.strategy.matrix.module].sort()).toEqual(moduleDirs().map((d) => relative(join(TERRAFORM_ROOT, 'modules'), d)).sort())
+  const tested = terraformDirs().filter((d) => existsSync(join(d, 'tests')) && readdirSync(join(d, 'tests')).some((f) => f.endsWith('.tftest.hcl')))
+  expect([...doc.jobs.test.strategy.matrix.dir].sort()).toEqual(tested.map((d) => relative(TERRAFORM_ROOT, d)).sort())
+  for (const m of moduleDirs()) expect(doc.jobs.test.strategy.matrix.dir).toContain(relative(TERRAFORM_ROOT, m))
 })
 
 test('pins the terraform version to the one the modules require and checks out without credentials', () => {
