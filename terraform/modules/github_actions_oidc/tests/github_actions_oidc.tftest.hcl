@@ -92,7 +92,7 @@ run "deploy_is_namespace_scoped" {
   command = plan
 
   assert {
-    condition     = aws_eks_access_policy_association.deploy[0].access_scope[0].type == "namespace" && aws_eks_access_policy_association.deploy[0].access_scope[0].namespaces == toset(["inference"])
+    condition     = aws_eks_access_policy_association.deploy[0].access_scope[0].type == "namespace" && tolist(aws_eks_access_policy_association.deploy[0].access_scope[0].namespaces) == ["inference"]
     error_message = "The deploy role's access must be scoped to its namespaces."
   }
 
