@@ -44,7 +44,9 @@ function pathKey(p: (string | number)[]): string {
 }
 
 /** Flattens a value into path -> rendered leaf, honouring the masks on the way down. */
-function flatten(v: unknown, sensitive: Mask, unknown: Mask, path: string, out: Map<string, string>): void {
+type Redact = (rendered: string) => string | undefined
+
+function flatten(v: unknown, sensitive: Mask, unknown: Mask, path: string, out: Map<string, string>, redact?: Redact): void {
   if (sensitive === true) {
     out.set(path, SENSITIVE)
     return
@@ -54,12 +56,15 @@ function flatten(v: unknown, sensitive: Mask, unknown: Mask, path: string, out: 
     return
   }
   if (isLeaf(v)) {
-    if (v !== null && v !== undefined) out.set(path, show(v))
+    if (v !== null && v !== undefined) {
+      const shown = show(v)
+      out.set(path, redact?.(shown) ?? shown)
+    }
     return
   }
   const entries: [string | number, unknown][] = Array.isArray(v) ? v.map((x, i) => [i, x]) : Object.entries(v as object)
   if (entries.length === 0 && path) out.set(path, Array.isArray(v) ? '[]' : '{}')
-  for (const [k, x] of entries) flatten(x, child(sensitive, k), child(unknown, k), joinPath(path, k), out)
+  for (const [k, x] of entries) flatten(x, child(sensitive, k), child(unknown, k), joinPath(path, k), out, redact)
   // Unknown members terraform lists only in the mask (the value itself is absent).
   if (unknown && typeof unknown === 'object') {
     for (const [k, m] of Object.entries(unknown)) {
@@ -69,11 +74,12 @@ function flatten(v: unknown, sensitive: Mask, unknown: Mask, path: string, out: 
   }
 }
 
-export function attributeDiff(change: Change): AttrDiff[] {
+/** `redact` hides leaves holding a value the plan marks sensitive elsewhere (see plan-secrets.ts). */
+export function attributeDiff(change: Change, redact?: Redact): AttrDiff[] {
   const before = new Map<string, string>()
   const after = new Map<string, string>()
-  if (change.before !== undefined && change.before !== null) flatten(change.before, change.before_sensitive, undefined, '', before)
-  if (change.after !== undefined || change.after_unknown) flatten(change.after ?? {}, change.after_sensitive, change.after_unknown, '', after)
+  if (change.before !== undefined && change.before !== null) flatten(change.before, change.before_sensitive, undefined, '', before, redact)
+  if (change.after !== undefined || change.after_unknown) flatten(change.after ?? {}, change.after_sensitive, change.after_unknown, '', after, redact)
   const forcing = new Set((change.replace_paths ?? []).map(pathKey))
   const forces = (p: string) => [...forcing].some((f) => f !== '' && (p === f || p.startsWith(`${f}.`) || p.startsWith(`${f}[`)))
   const out: AttrDiff[] = []

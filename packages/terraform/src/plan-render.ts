@@ -1,5 +1,6 @@
 import { escapeHtml, escapeMarkdown, fitTo, inlineCode, codeBlock, table } from '@gpuship/core'
 import { attributeDiff, diffLines, SENSITIVE, UNKNOWN } from './plan-diff.js'
+import { sensitiveRedactor } from './plan-secrets.js'
 import { kindOf, reasonText, type Change, type Kind, type PlanJson, type ResourceChange } from './plan-model.js'
 import { isDestructive, reviewable, summarizePlan, summaryLine, type PlanSummary } from './plan-summary.js'
 
@@ -68,44 +69,47 @@ function destructiveLines(changes: ResourceChange[]): string[] {
     })
 }
 
-function diffBlock(change: Change): string {
-  const lines = diffLines(attributeDiff(change))
+type Redact = (rendered: string) => string | undefined
+
+function diffBlock(change: Change, redact: Redact): string {
+  const lines = diffLines(attributeDiff(change, redact))
   return lines.length ? codeBlock(lines.join('\n'), 'diff') : '_No attribute changes._'
 }
 
-function resourceSection(title: string, icon: string, changes: ResourceChange[]): string {
+function resourceSection(title: string, icon: string, changes: ResourceChange[], redact: Redact): string {
   const rows = changes.map((rc) => [code(rc.address), rc.type ? code(rc.type) : '', extras(rc)])
   const body = [`#### ${icon} ${title} (${changes.length})`, table(['Resource', 'Type', 'Notes'], rows, { raw: true })]
-  for (const rc of changes) body.push(addressDetails(rc.address, diffBlock(rc.change)))
+  for (const rc of changes) body.push(addressDetails(rc.address, diffBlock(rc.change, redact)))
   return body.join('\n\n')
 }
 
-function outputValue(v: unknown, sensitive: unknown, unknown: unknown): string {
+function outputValue(v: unknown, sensitive: unknown, unknown: unknown, redact: Redact): string {
   if (sensitive === true) return SENSITIVE
   if (unknown === true) return UNKNOWN
   if (v === undefined || v === null) return 'null'
   const s = JSON.stringify(v)
+  if (redact(s)) return SENSITIVE
   return s.length > 200 ? `${s.slice(0, 197)}...` : s
 }
 
-function outputsSection(plan: PlanJson): string {
+function outputsSection(plan: PlanJson, redact: Redact): string {
   const rows: string[][] = []
   for (const [name, oc] of Object.entries(plan.output_changes ?? {})) {
     const k = kindOf(oc.actions)
     if (k === 'no-op') continue
-    const before = k === 'create' ? '' : outputValue(oc.before, oc.before_sensitive, undefined)
-    const after = k === 'delete' ? '' : outputValue(oc.after, oc.after_sensitive, oc.after_unknown)
+    const before = k === 'create' ? '' : outputValue(oc.before, oc.before_sensitive, undefined, redact)
+    const after = k === 'delete' ? '' : outputValue(oc.after, oc.after_sensitive, oc.after_unknown, redact)
     rows.push([code(name), k, before ? code(before) : '', after ? code(after) : ''])
   }
   return rows.length ? `#### Outputs (${rows.length})\n\n${table(['Output', 'Change', 'Before', 'After'], rows, { raw: true })}` : ''
 }
 
-function driftSection(plan: PlanJson): string {
+function driftSection(plan: PlanJson, redact: Redact): string {
   const drifted = (plan.resource_drift ?? []).filter((rd) => kindOf(rd.change.actions) !== 'no-op')
   if (!drifted.length) return ''
   const rows = drifted.map((rd) => [code(rd.address), kindOf(rd.change.actions) === 'delete' ? 'deleted outside Terraform' : 'changed outside Terraform'])
   const body = [`#### 🌊 Changed outside Terraform (${drifted.length})`, table(['Resource', 'What happened'], rows, { raw: true })]
-  for (const rd of drifted) body.push(addressDetails(rd.address, diffBlock(rd.change)))
+  for (const rd of drifted) body.push(addressDetails(rd.address, diffBlock(rd.change, redact)))
   return body.join('\n\n')
 }
 
@@ -135,14 +139,15 @@ export function renderPlan(plan: PlanJson, opts: RenderOptions = {}): RenderedPl
     keep.push(callout)
   }
 
+  const redact = sensitiveRedactor(plan)
   const cuttable: string[] = []
   for (const [kind, title, icon] of SECTIONS) {
     const of = changes.filter((rc) => kindOf(rc.change.actions) === kind)
-    if (of.length) cuttable.push(resourceSection(title, icon, of))
+    if (of.length) cuttable.push(resourceSection(title, icon, of, redact))
   }
-  const outs = outputsSection(plan)
+  const outs = outputsSection(plan, redact)
   if (outs) cuttable.push(outs)
-  const drift = driftSection(plan)
+  const drift = driftSection(plan, redact)
   if (drift) cuttable.push(drift)
 
   const keepText = keep.join('\n\n')
