@@ -106,6 +106,8 @@ describe('aws-credentials: success', () => {
     expect(steps.main.exitCode).toBe(0)
     expect(steps.main.outputs['assumed-role-arn']).toBe('arn:aws:sts::123456789012:assumed-role/cluster-admin/GitHubActions-inference-4242-1')
     expect(stsCalls('AssumeRole')).toHaveLength(1)
+    expect(first.env.AWS_ROLE_ARN).toBe(ROLE)
+    for (const k of ['AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ROLE_ARN', 'AWS_ROLE_SESSION_NAME']) expect(steps.main.env[k]).toBe('')
     expect(steps.main.leaks).toEqual([])
     expect(steps.post?.exitCode).toBe(0)
     for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_DEFAULT_REGION']) expect(steps.post?.env[k]).toBe('')

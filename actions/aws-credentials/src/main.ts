@@ -82,6 +82,11 @@ export async function run(): Promise<void> {
     core.exportVariable('AWS_CREDENTIAL_EXPIRATION', c.expiration.toISOString())
     core.exportVariable('AWS_REGION', region)
     core.exportVariable('AWS_DEFAULT_REGION', region)
+    if (inputs['role-chaining']) {
+      // The first role's token file would let a refreshing tool silently fall back to the first
+      // role; after chaining, nothing may re-assume anything but this session.
+      for (const name of ['AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ROLE_ARN', 'AWS_ROLE_SESSION_NAME']) if (process.env[name]) core.exportVariable(name, '')
+    }
     if (token && inputs['export-web-identity-token-file']) {
       const file = writeWebIdentityTokenFile(process.env.RUNNER_TEMP || tmpdir(), token)
       core.saveState('token-file', file)

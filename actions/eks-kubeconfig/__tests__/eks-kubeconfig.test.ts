@@ -116,7 +116,7 @@ describe('eks-kubeconfig: failures', () => {
   test('401: the role has no access entry, with the create-access-entry fix', async () => {
     const role = w.sim.createRole({ account: w.account, name: 'no-entry', trustPolicy: { Statement: [] } })
     const key = w.sim.issueSession({ role, sessionName: 's', durationSeconds: 900 })
-    const r = await run({}, { env: { ...env(key), AWS_ROLE_ARN: role.arn } })
+    const r = await run({}, { env: { ...env(key), AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/misleading' } })
     expect(r.exitCode).toBe(1)
     const text = r.errors.join('\n')
     expect(text).toContain('401 Unauthorized')

@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { actionsLogger, failAction, group, inlineCode, table } from '@gpuship/core'
-import { createEksToken, describeCluster, resolveCredentials, verifyClusterAccess, writeKubeconfig, type AccessResult } from '@gpuship/aws'
+import { canonicalPrincipalArn, createEksToken, describeCluster, getCallerIdentity, resolveCredentials, verifyClusterAccess, writeKubeconfig, type AccessResult } from '@gpuship/aws'
 import { getInputs } from './inputs.js'
 
 /** The bundled exec plugin sits beside this bundle: dist/token/index.js. */
@@ -35,8 +35,11 @@ export async function run(): Promise<void> {
       access = await group(log, 'Verify access to the cluster', async () => {
         const { token } = await createEksToken({ clusterName: name, region, credentials })
         core.setSecret(token)
-        const who = process.env.AWS_ROLE_ARN
-        return verifyClusterAccess({ server: cluster.endpoint, certificateAuthorityData: cluster.certificateAuthorityData, token, clusterName: name, region, principalArn: who })
+        // The access entry EKS looks for is the role's ARN, not the session's: ask STS who we are.
+        const caller = await getCallerIdentity({ region, credentials }).catch(() => undefined)
+        const principalArn = caller ? canonicalPrincipalArn(caller.arn) : process.env.AWS_ROLE_ARN || undefined
+        if (principalArn) core.info(`Principal: ${principalArn}`)
+        return verifyClusterAccess({ server: cluster.endpoint, certificateAuthorityData: cluster.certificateAuthorityData, token, clusterName: name, region, principalArn })
       })
       core.info(`Authenticated as ${access.username} (groups: ${access.groups.join(', ') || 'none'}); server ${access.gitVersion}`)
     }
