@@ -1,4 +1,7 @@
 import { describe, test, expect } from '@jest/globals'
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { evaluate, RULES, type Evidence, type Rule } from '../src/index.js'
 import { taintsIn } from '../src/rules/pods.js'
 import { permits } from '../src/rules/node-network.js'
@@ -15,6 +18,13 @@ describe('the healthy evidence', () => {
   test('every rule has an id, a title, a category and what it reads', () => {
     for (const r of RULES) expect(r).toMatchObject({ id: expect.stringMatching(/^[a-z0-9-]+$/), title: expect.any(String), reads: expect.arrayContaining([expect.stringMatching(/^(eks|ec2|iam|autoscaling|elasticloadbalancing):(Describe|List|Get)|^k8s:(GET|LIST) /)]) })
     expect(new Set(RULES.map((r) => r.id)).size).toBe(RULES.length)
+  })
+  test.each(RULES.map((r) => [r.id, r]))('%s has a runbook page naming what it reads', (id, rule) => {
+    const page = join(dirname(fileURLToPath(import.meta.url)), '../../../docs/runbooks', `${id}.md`)
+    expect(existsSync(page)).toBe(true)
+    const text = readFileSync(page, 'utf8')
+    expect(text.startsWith(`# ${id}:`)).toBe(true)
+    for (const call of (rule as Rule).reads) expect(text).toContain(call)
   })
 })
 
