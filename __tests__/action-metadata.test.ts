@@ -12,6 +12,27 @@ const COLORS = ['white', 'black', 'yellow', 'blue', 'green', 'orange', 'red', 'p
 /** Reader methods of core's createInputReader plus @actions/core's own getters. */
 const READ = /\b(?:getInput|getBooleanInput|getMultilineInput|string|optionalString|boolean|integer|optionalInteger|duration|optionalDuration|list|enumOf|arn|optionalArn|region|optionalRegion)\(\s*['"`]([A-Za-z0-9_-]+)['"`]/g
 
+/**
+ * An action may read part of its inputs through a shared reader exported by a package (e.g.
+ * `readRootInputs` of @gpuship/terraform, shared by the terraform actions); the files defining the
+ * `read…Inputs` functions it imports count as its sources.
+ */
+function withSharedReaders(files: string[]): string[] {
+  const texts = files.map(readRepoFile)
+  const extra = new Set<string>()
+  for (const t of texts) {
+    for (const m of t.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@gpuship\/([a-z-]+)'/g)) {
+      const readers = m[1].split(',').map((x) => x.trim().split(/\s+/)[0]).filter((x) => /^read\w*Inputs$/.test(x))
+      if (!readers.length) continue
+      for (const f of tsFiles(`packages/${m[2]}/src`)) {
+        const body = readRepoFile(f)
+        if (readers.some((r) => new RegExp(`function ${r}\\b`).test(body))) extra.add(f)
+      }
+    }
+  }
+  return [...files, ...extra]
+}
+
 function inputsRead(sources: string[]): Set<string> {
   const found = new Set<string>()
   for (const text of sources) for (const m of text.matchAll(READ)) found.add(m[1])
@@ -74,7 +95,7 @@ test('every input and output described; names kebab-case; boolean defaults true 
 test('the inputs the code reads are declared, and every declared input is read', () => {
   const problems = check(({ meta, sources }, problem) => {
     if (meta.runs?.using === 'composite') return
-    const texts = sources.map(readRepoFile)
+    const texts = withSharedReaders(sources).map(readRepoFile)
     const read = inputsRead(texts)
     const declared = Object.keys(meta.inputs ?? {})
     for (const k of read) if (!declared.includes(k)) problem(`src reads input '${k}' that action.yml does not declare`)

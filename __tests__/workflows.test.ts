@@ -167,7 +167,7 @@ describe('workflow shape', () => {
     expect(ci.jobs.actionlint).toBeDefined()
     const smoked = usesOf(ci).filter((u) => u.uses.startsWith('./actions/')).map((u) => u.uses.slice('./actions/'.length))
     const dirs = readdirSync(join(ROOT, 'actions'))
-    expect([...new Set(smoked)].sort()).toEqual(dirs.filter((d) => existsSync(join(ROOT, 'actions', d, 'package.json'))).sort())
+    expect([...new Set(smoked)].sort()).toEqual(dirs.filter((d) => ['package.json', 'action.yml'].some((f) => existsSync(join(ROOT, 'actions', d, f)))).sort())
   })
 
   test('release moves the major tag', () => {
