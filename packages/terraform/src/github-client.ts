@@ -24,12 +24,11 @@ export async function createGitHubClient(token: string, o: GitHubClientOptions =
     })
   }
   const log = o.log ?? silentLogger
-  const [{ getOctokit }, { defaults }, { retry }, { throttling }] = await Promise.all([
-    import('@actions/github'),
-    import('@actions/github/lib/utils'),
-    import('@octokit/plugin-retry'),
-    import('@octokit/plugin-throttling')
-  ])
+  // One at a time: these modules share dependencies, and loading them concurrently trips jest's ESM loader.
+  const { getOctokit } = await import('@actions/github')
+  const { defaults } = await import('@actions/github/lib/utils')
+  const { retry } = await import('@octokit/plugin-retry')
+  const { throttling } = await import('@octokit/plugin-throttling')
   const timeoutMs = o.timeoutMs ?? 30_000
   const inner = (defaults.request?.fetch as typeof fetch | undefined) ?? fetch
   const timed: typeof fetch = (input, init) => {
@@ -42,8 +41,9 @@ export async function createGitHubClient(token: string, o: GitHubClientOptions =
     token,
     {
       baseUrl: (o.baseUrl ?? process.env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, ''),
-      request: { fetch: timed, retries: 3 },
-      retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451] },
+      request: { fetch: timed },
+      // 5xx and network errors are retried (3 times, backoff); 4xx never, except rate limits (throttle below).
+      retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451], retries: 3 },
       throttle: {
         onRateLimit: (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
           log.warning(`GitHub rate limit hit on ${options.method} ${options.url}; retrying in ${retryAfter}s (attempt ${retryCount + 1} of ${limit}).`)
