@@ -1,7 +1,7 @@
 // GPU capacity autoscaling (issue 11): Karpenter's interruption handling, the tainted and limited
 // GPU NodePool, and the Auto Scaling group tags cluster-autoscaler needs for the managed groups.
 import { describe, test, expect, beforeAll } from '@jest/globals'
-import { unwrap, type TfDir } from '../tools/hcl.js'
+import { unwrap, type Hcl, type TfDir } from '../tools/hcl.js'
 import { evaluate, scopeFor } from '../tools/hcl-eval.js'
 import { loadAll } from './lib/load.js'
 
@@ -40,44 +40,44 @@ describe('Karpenter interruption handling', () => {
 
   test('the queue accepts EventBridge, refuses plain HTTP, and is the one the controller reads', () => {
     const policy = karpenter.data.aws_iam_policy_document.interruption_queue
-    const principals = policy.statement.flatMap((s: any) => (s.principals ?? []).flatMap((p: any) => p.identifiers))
+    const principals = policy.statement.flatMap((s: Hcl) => (s.principals ?? []).flatMap((p: Hcl) => p.identifiers))
     expect(principals).toContain('events.amazonaws.com')
-    expect(policy.statement.some((s: any) => s.effect === 'Deny' && s.condition?.[0]?.variable === 'aws:SecureTransport')).toBe(true)
+    expect(policy.statement.some((s: Hcl) => s.effect === 'Deny' && s.condition?.[0]?.variable === 'aws:SecureTransport')).toBe(true)
     const helm = karpenter.resources.helm_release.karpenter
     expect(JSON.stringify(helm.values)).toContain('interruptionQueue = aws_sqs_queue.interruption.name')
     const controller = karpenter.data.aws_iam_policy_document.controller
-    const sqs = controller.statement.find((s: any) => s.sid === 'InterruptionQueue')
+    const sqs = controller.statement.find((s: Hcl) => s.sid === 'InterruptionQueue')
     expect(sqs.actions).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage']))
   })
 })
 
 describe('GPU NodePool', () => {
   test('is tainted nvidia.com/gpu:NoSchedule and labelled for the device plugin', async () => {
-    const pool: any = await evaluate(karpenter.locals.gpu_node_pool, poolScope())
+    const pool: Hcl = await evaluate(karpenter.locals.gpu_node_pool, poolScope())
     expect(pool.kind).toBe('NodePool')
     expect(pool.spec.template.spec.taints).toEqual([{ key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' }])
     expect(pool.spec.template.metadata.labels['nvidia.com/gpu.present']).toBe('true')
   })
 
   test('launches only NVIDIA GPU families, on-demand and spot by default', async () => {
-    const pool: any = await evaluate(karpenter.locals.gpu_node_pool, poolScope())
-    const req = Object.fromEntries(pool.spec.template.spec.requirements.map((r: any) => [r.key, r.values]))
+    const pool: Hcl = await evaluate(karpenter.locals.gpu_node_pool, poolScope())
+    const req = Object.fromEntries(pool.spec.template.spec.requirements.map((r: Hcl) => [r.key, r.values]))
     expect(req['karpenter.k8s.aws/instance-family']).toEqual(['g5', 'g6', 'g6e'])
     expect(req['karpenter.k8s.aws/instance-gpu-manufacturer']).toEqual(['nvidia'])
     expect(req['karpenter.sh/capacity-type']).toEqual(['on-demand', 'spot'])
   })
 
   test('caps total GPUs and consolidates one node at a time', async () => {
-    const pool: any = await evaluate(karpenter.locals.gpu_node_pool, poolScope({ gpu_limit: 4, gpu_capacity_types: ['spot'] }))
+    const pool: Hcl = await evaluate(karpenter.locals.gpu_node_pool, poolScope({ gpu_limit: 4, gpu_capacity_types: ['spot'] }))
     expect(pool.spec.limits).toEqual({ 'nvidia.com/gpu': '4' })
     expect(pool.spec.disruption.consolidationPolicy).toBe('WhenEmptyOrUnderutilized')
     expect(pool.spec.disruption.budgets).toEqual([{ nodes: '1' }])
-    const capacity = pool.spec.template.spec.requirements.find((r: any) => r.key === 'karpenter.sh/capacity-type')
+    const capacity = pool.spec.template.spec.requirements.find((r: Hcl) => r.key === 'karpenter.sh/capacity-type')
     expect(capacity.values).toEqual(['spot'])
   })
 
   test('the CPU NodePool has no GPU taint and its own limit', async () => {
-    const pool: any = await evaluate(karpenter.locals.cpu_node_pool, poolScope())
+    const pool: Hcl = await evaluate(karpenter.locals.cpu_node_pool, poolScope())
     expect(pool.spec.template.spec.taints).toBeUndefined()
     expect(pool.spec.limits).toEqual({ cpu: '100' })
   })

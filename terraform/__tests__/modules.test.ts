@@ -4,7 +4,7 @@
 import { describe, test, expect, beforeAll } from '@jest/globals'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { parseFile, requiredProviders, requiredVersion, unwrap, type TfDir } from '../tools/hcl.js'
+import { parseFile, requiredProviders, requiredVersion, unwrap, type Hcl, type TfDir } from '../tools/hcl.js'
 import { loadAll, MODULES, moduleDir, TERRAFORM_ROOT } from './lib/load.js'
 
 let dirs: Record<string, TfDir>
@@ -119,7 +119,7 @@ describe.each(MODULES)('module %s', (name) => {
     for (const f of files) {
       const hcl = await parseFile(join(abs, 'tests', f))
       for (const p of Object.keys(hcl.mock_provider ?? {})) mocked.add(p)
-      for (const [run, [body]] of Object.entries<any>(hcl.run ?? {})) {
+      for (const [run, [body]] of Object.entries<Hcl>(hcl.run ?? {})) {
         runs++
         expect({ run, command: unwrap(body.command) }).toEqual({ run, command: expect.stringMatching(/^(plan|apply)$/) })
         if (body.expect_failures) failures++

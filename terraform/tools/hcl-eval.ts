@@ -5,7 +5,9 @@
 // so a policy written beyond it fails loudly rather than being evaluated wrongly.
 import { getExpressionAst } from '@cdktf/hcl2json'
 
-type Ast = { type: string; meta: any; children: Ast[] }
+import type { Hcl } from './hcl.js'
+
+type Ast = { type: string; meta: Hcl; children: Ast[] }
 
 export interface Scope {
   var: Record<string, unknown>
@@ -15,6 +17,7 @@ export interface Scope {
   bound?: Record<string, unknown>
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- arguments are checked by each function's use
 const FUNCTIONS: Record<string, (...args: any[]) => unknown> = {
   concat: (...lists: unknown[][]) => lists.flat(),
   compact: (list: unknown[]) => list.filter((x) => x !== null && x !== ''),

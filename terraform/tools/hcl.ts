@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url'
 export const TERRAFORM_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 export const REPO_ROOT = join(TERRAFORM_ROOT, '..')
 
-export type Hcl = Record<string, any>
+// hcl2json returns untyped JSON whose shape follows the HCL; this is the one escape hatch for it.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Hcl = any
 
 export interface Variable {
   name: string
@@ -80,7 +82,7 @@ export async function loadDir(abs: string): Promise<TfDir> {
   for (const f of readdirSync(abs).filter((n) => n.endsWith('.tf')).sort()) {
     const hcl = await parseFile(join(abs, f))
     dir.files[f] = hcl
-    for (const [name, [v]] of Object.entries<any>(hcl.variable ?? {})) {
+    for (const [name, [v]] of Object.entries<Hcl>(hcl.variable ?? {})) {
       dir.variables[name] = {
         name,
         type: v.type === undefined ? undefined : unwrap(v.type),
@@ -92,18 +94,18 @@ export async function loadDir(abs: string): Promise<TfDir> {
         validations: v.validation ?? [],
       }
     }
-    for (const [name, [o]] of Object.entries<any>(hcl.output ?? {})) {
+    for (const [name, [o]] of Object.entries<Hcl>(hcl.output ?? {})) {
       dir.outputs[name] = { name, description: o.description, value: o.value, sensitive: o.sensitive === true }
     }
-    for (const [name, [m]] of Object.entries<any>(hcl.module ?? {})) {
+    for (const [name, [m]] of Object.entries<Hcl>(hcl.module ?? {})) {
       const args = Object.fromEntries(Object.entries<unknown>(m).filter(([k]) => !META_ARGS.has(k)))
       dir.modules[name] = { name, source: m.source, version: m.version, args, file: f }
     }
     for (const kind of ['resource', 'data'] as const) {
-      for (const [type, byName] of Object.entries<any>(hcl[kind] ?? {})) {
+      for (const [type, byName] of Object.entries<Hcl>(hcl[kind] ?? {})) {
         const target = kind === 'resource' ? dir.resources : dir.data
         target[type] ??= {}
-        for (const [name, [body]] of Object.entries<any>(byName)) target[type][name] = body
+        for (const [name, [body]] of Object.entries<Hcl>(byName)) target[type][name] = body
       }
     }
     for (const block of hcl.locals ?? []) Object.assign(dir.locals, block)

@@ -3,6 +3,7 @@
 // where an example value helps the reader.
 import { readFileSync } from 'node:fs'
 import { parse } from '@cdktf/hcl2json'
+import type { Hcl } from '../../tools/hcl.js'
 
 export interface Hit {
   kind: 'account ID' | 'region' | 'ARN with a literal partition'
@@ -28,8 +29,8 @@ function walk(value: unknown, path: string, out: Hit[]): void {
 }
 
 /** Validation conditions are regular expressions describing ARNs, not ARNs: drop them. */
-function dropValidationRegexes(hcl: any): any {
-  for (const [, [v]] of Object.entries<any>(hcl.variable ?? {})) delete v.validation
+function dropValidationRegexes(hcl: Hcl): Hcl {
+  for (const [, [v]] of Object.entries<Hcl>(hcl.variable ?? {})) delete v.validation
   return hcl
 }
 
