@@ -21,7 +21,7 @@ export async function run(): Promise<void> {
     const cluster = await group(log, `Describe EKS cluster ${name}`, () => describeCluster({ clusterName: name, region, credentials }))
     core.info(`${cluster.arn}: ${cluster.status}, Kubernetes ${cluster.version}, ${cluster.endpoint}`)
     const context = inputs.alias ?? cluster.arn
-    const path = writeKubeconfig(inputs['kubeconfig-path'], {
+    const path = await writeKubeconfig(inputs['kubeconfig-path'], {
       name: context,
       server: cluster.endpoint,
       certificateAuthorityData: cluster.certificateAuthorityData,

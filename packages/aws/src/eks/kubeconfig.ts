@@ -1,7 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { GpushipError } from '@gpuship/core'
-import { parse, stringify } from 'yaml'
 
 /**
  * A kubeconfig entry whose user runs an exec credential plugin, so kubectl asks for a fresh
@@ -24,7 +23,9 @@ function upsert(list: Named[], item: Named): Named[] {
 }
 
 /** The kubeconfig with this entry added or replaced and made current; other entries stay. */
-export function renderKubeconfig(entry: KubeconfigEntry, existing?: string): string {
+export async function renderKubeconfig(entry: KubeconfigEntry, existing?: string): Promise<string> {
+  // yaml is loaded here only: every other action importing @gpuship/aws stays light.
+  const { parse, stringify } = await import('yaml')
   let base: Kubeconfig = { apiVersion: 'v1', kind: 'Config', clusters: [], users: [], contexts: [], 'current-context': '', preferences: {} }
   if (existing && existing.trim()) {
     try {
@@ -55,9 +56,9 @@ export function renderKubeconfig(entry: KubeconfigEntry, existing?: string): str
 }
 
 /** Writes (merging) with mode 0600 even when the file existed with looser permissions. */
-export function writeKubeconfig(path: string, entry: KubeconfigEntry): string {
+export async function writeKubeconfig(path: string, entry: KubeconfigEntry): Promise<string> {
   mkdirSync(dirname(path), { recursive: true })
-  const text = renderKubeconfig(entry, existsSync(path) ? readFileSync(path, 'utf8') : undefined)
+  const text = await renderKubeconfig(entry, existsSync(path) ? readFileSync(path, 'utf8') : undefined)
   writeFileSync(path, text, { mode: 0o600 })
   chmodSync(path, 0o600)
   return path
