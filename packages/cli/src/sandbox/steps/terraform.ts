@@ -37,7 +37,7 @@ export const planStep: SandboxStep = {
     const call = terraformCall(job, 'terraform-plan')
     const result = await runRepoAction(job, 'terraform-plan', { ...call, eventName: 'pull_request' })
     const o = result.outputs
-    const note = result.exitCode === 0 ? `plan: ${o.changes === 'true' ? 'changes' : 'no changes'}, hash ${(o['plan-hash'] ?? '').slice(0, 12)}; comment posted` : `failed: ${firstError(result)}`
+    const note = result.exitCode === 0 ? `plan: ${o.changes === 'true' ? 'changes' : 'no changes'}, hash ${(o['plan-hash'] ?? '').replace(/^sha256:/, '').slice(0, 12)}; comment posted` : `failed: ${firstError(result)}`
     return { result, note, comment: latestComment(job) }
   }
 }
