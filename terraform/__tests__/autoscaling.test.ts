@@ -20,7 +20,7 @@ describe('Karpenter interruption handling', () => {
     'EC2 Spot Instance Interruption Warning': 'aws.ec2',
     'EC2 Instance Rebalance Recommendation': 'aws.ec2',
     'EC2 Instance State-change Notification': 'aws.ec2',
-    'AWS Health Event': 'aws.health',
+    'AWS Health Event': 'aws.health'
   }
 
   test('an EventBridge rule exists for spot interruption, rebalance, state change and scheduled change', () => {
@@ -109,7 +109,7 @@ describe('managed node groups for cluster-autoscaler', () => {
       'k8s.io/cluster-autoscaler/${var.cluster_name}',
       'k8s.io/cluster-autoscaler/node-template/taint/nvidia.com/gpu',
       'k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu',
-      'k8s.io/cluster-autoscaler/node-template/label/${k}',
+      'k8s.io/cluster-autoscaler/node-template/label/${k}'
     ]) {
       expect(tags).toContain(key)
     }

@@ -27,7 +27,8 @@ describe.each(ROOTS)('%s', (root) => {
       const mod = dirs[key]
       expect({ module: call.name, source: call.source, found: Boolean(mod) }).toEqual({ module: call.name, source: call.source, found: true })
       const declared = Object.keys(mod.variables)
-      for (const arg of Object.keys(call.args)) expect({ module: call.name, input: arg, declared: declared.includes(arg) }).toEqual({ module: call.name, input: arg, declared: true })
+      for (const arg of Object.keys(call.args))
+        expect({ module: call.name, input: arg, declared: declared.includes(arg) }).toEqual({ module: call.name, input: arg, declared: true })
       for (const v of Object.values(mod.variables).filter((x) => !x.hasDefault)) {
         expect({ module: call.name, input: v.name, given: v.name in call.args }).toEqual({ module: call.name, input: v.name, given: true })
       }
@@ -42,14 +43,17 @@ describe.each(ROOTS)('%s', (root) => {
         const type = mod.variables[arg]?.type ?? ''
         if (!type.startsWith('object(') || value === null || typeof value !== 'object' || Array.isArray(value)) continue
         const attrs = [...type.matchAll(/(\w+)\s*=/g)].map((m) => m[1])
-        for (const k of Object.keys(value)) expect({ module: call.name, input: `${arg}.${k}`, declared: attrs.includes(k) }).toEqual({ module: call.name, input: `${arg}.${k}`, declared: true })
+        for (const k of Object.keys(value))
+          expect({ module: call.name, input: `${arg}.${k}`, declared: attrs.includes(k) }).toEqual({ module: call.name, input: `${arg}.${k}`, declared: true })
       }
     }
   })
 
   test('every module output it references exists', () => {
     const dir = dirs[root]
-    const text = Object.keys(dir.files).map((f) => readFileSync(join(dir.abs, f), 'utf8')).join('\n')
+    const text = Object.keys(dir.files)
+      .map((f) => readFileSync(join(dir.abs, f), 'utf8'))
+      .join('\n')
     for (const m of text.matchAll(/module\.(\w+)(?:\[\d+\])?\.(\w+)/g)) {
       const call = dir.modules[m[1]]
       expect({ ref: m[0], module: Boolean(call) }).toEqual({ ref: m[0], module: true })
@@ -65,7 +69,17 @@ describe.each(ROOTS)('%s', (root) => {
 
 test('the example outputs what the actions need', () => {
   const outs = dirs['examples/triton-gpu-cluster'].outputs
-  for (const o of ['cluster_name', 'region', 'plan_role_arn', 'apply_role_arn', 'image_push_role_arn', 'deploy_role_arn', 'repository_url', 'inference_namespace', 'prometheus_url']) {
+  for (const o of [
+    'cluster_name',
+    'region',
+    'plan_role_arn',
+    'apply_role_arn',
+    'image_push_role_arn',
+    'deploy_role_arn',
+    'repository_url',
+    'inference_namespace',
+    'prometheus_url'
+  ]) {
     expect({ output: o, present: o in outs }).toEqual({ output: o, present: true })
   }
 })
@@ -91,7 +105,9 @@ describe('nothing account-, region- or ARN-specific is hard-coded', () => {
 
   test('the detector finds each kind (so the checks above can fail)', async () => {
     const { findHardcodedIn } = await import('./lib/hardcoded.js')
-    const hits = await findHardcodedIn('x.tf', `
+    const hits = await findHardcodedIn(
+      'x.tf',
+      `
       resource "aws_iam_role_policy_attachment" "a" { policy_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess" }
       provider "aws" { region = "eu-west-1" }
       locals {
@@ -102,7 +118,8 @@ describe('nothing account-, region- or ARN-specific is hard-coded', () => {
         description = "for example arn:aws:iam::123456789012:role/x in eu-west-1"
         type        = string
       }
-    `)
+    `
+    )
     expect(hits.map((h) => h.kind).sort()).toEqual(['ARN with a literal partition', 'account ID', 'region'])
   })
 })

@@ -5,11 +5,14 @@ const scope: Scope = {
   var: { repository: 'acme/inference', env: null, n: 3, flags: { a: true } },
   locals: {
     prefix: 'repo:${var.repository}',
-    subjects: { plan: ['${local.prefix}:pull_request'], apply: '${var.env == null ? ["${local.prefix}:ref:refs/heads/main"] : ["${local.prefix}:environment:${var.env}"]}' },
+    subjects: {
+      plan: ['${local.prefix}:pull_request'],
+      apply: '${var.env == null ? ["${local.prefix}:ref:refs/heads/main"] : ["${local.prefix}:environment:${var.env}"]}'
+    },
     enabled: { plan: true, apply: false },
     picked: '${{ for k, v in local.subjects : k => v if local.enabled[k] }}',
-    loop: '${local.loop}',
-  },
+    loop: '${local.loop}'
+  }
 }
 
 describe('evaluate', () => {
@@ -26,7 +29,7 @@ describe('evaluate', () => {
     ['${[for s in ["a", "b"] : "${s}!"]}', ['a!', 'b!']],
     ['${local.subjects.apply}', ['repo:acme/inference:ref:refs/heads/main']],
     ['${local.picked}', { plan: ['repo:acme/inference:pull_request'] }],
-    ['${aws_iam_role.this["plan"].arn}', '(known after apply: aws_iam_role.this["plan"].arn)'],
+    ['${aws_iam_role.this["plan"].arn}', '(known after apply: aws_iam_role.this["plan"].arn)']
   ])('%s', async (expr, expected) => {
     expect(await evaluate(expr, scope)).toEqual(expected)
   })

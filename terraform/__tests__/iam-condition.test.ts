@@ -8,8 +8,8 @@ const statement = (test: string, values: string[]): Statement => ({
   actions: ['sts:AssumeRoleWithWebIdentity'],
   conditions: [
     { test: 'StringEquals', variable: AUD, values: ['sts.amazonaws.com'] },
-    { test, variable: SUB, values },
-  ],
+    { test, variable: SUB, values }
+  ]
 })
 
 describe('StringLike globbing', () => {
@@ -19,7 +19,7 @@ describe('StringLike globbing', () => {
     ['repo:acme/inference:ref:refs/heads/?ain', 'repo:acme/inference:ref:refs/heads/main', true],
     ['repo:acme/inference:ref:refs/heads/?ain', 'repo:acme/inference:ref:refs/heads/mmain', false],
     ['repo:acme/inference.x', 'repo:acme/inferenceXx', false],
-    ['a+b(c)', 'a+b(c)', true],
+    ['a+b(c)', 'a+b(c)', true]
   ])('%s against %s is %s', (pattern, value, expected) => {
     expect(likeToRegExp(pattern).test(value)).toBe(expected)
   })
@@ -31,7 +31,7 @@ describe('operators', () => {
     ['StringEquals', ['a'], 'A', false],
     ['StringEqualsIgnoreCase', ['a'], 'A', true],
     ['StringNotEquals', ['a'], 'b', true],
-    ['StringNotLike', ['a*'], 'abc', false],
+    ['StringNotLike', ['a*'], 'abc', false]
   ])('%s %j vs %s -> %s', (op, values, actual, expected) => {
     expect(conditionMatches({ test: op, variable: 'k', values }, { k: actual })).toBe(expected)
   })

@@ -16,17 +16,69 @@ beforeAll(async () => {
 const MUST_VALIDATE: Record<string, string[]> = {
   state_backend: ['bucket_name', 'kms_key_arn', 'noncurrent_version_expiration_days', 'noncurrent_versions_to_keep'],
   vpc: ['name', 'cluster_name', 'cidr', 'azs', 'az_count', 'vpc_endpoint_services'],
-  eks: ['cluster_name', 'kubernetes_version', 'vpc_id', 'subnet_ids', 'endpoint_public_access_cidrs', 'cluster_log_types', 'cluster_log_retention_days', 'admin_principal_arns', 'addon_versions', 'system_node_group', 'gpu_node_group', 'nvidia_device_plugin_version'],
-  monitoring: ['namespace', 'kube_prometheus_stack_version', 'dcgm_exporter_version', 'prometheus_retention', 'prometheus_storage', 'grafana_admin_password', 'gpu_node_selector', 'gpu_temperature_warning_celsius', 'scrape_interval'],
-  github_actions_oidc: ['name_prefix', 'repository', 'protected_branch', 'apply_environment', 'deploy_environment', 'oidc_provider_arn', 'audience', 'state_bucket_arn', 'state_key_prefix', 'plan_managed_policy_names', 'apply_managed_policy_names', 'ecr_repository_arns', 'cluster_name', 'deploy_namespaces', 'deploy_access_policy', 'max_session_duration'],
+  eks: [
+    'cluster_name',
+    'kubernetes_version',
+    'vpc_id',
+    'subnet_ids',
+    'endpoint_public_access_cidrs',
+    'cluster_log_types',
+    'cluster_log_retention_days',
+    'admin_principal_arns',
+    'addon_versions',
+    'system_node_group',
+    'gpu_node_group',
+    'nvidia_device_plugin_version'
+  ],
+  monitoring: [
+    'namespace',
+    'kube_prometheus_stack_version',
+    'dcgm_exporter_version',
+    'prometheus_retention',
+    'prometheus_storage',
+    'grafana_admin_password',
+    'gpu_node_selector',
+    'gpu_temperature_warning_celsius',
+    'scrape_interval'
+  ],
+  github_actions_oidc: [
+    'name_prefix',
+    'repository',
+    'protected_branch',
+    'apply_environment',
+    'deploy_environment',
+    'oidc_provider_arn',
+    'audience',
+    'state_bucket_arn',
+    'state_key_prefix',
+    'plan_managed_policy_names',
+    'apply_managed_policy_names',
+    'ecr_repository_arns',
+    'cluster_name',
+    'deploy_namespaces',
+    'deploy_access_policy',
+    'max_session_duration'
+  ],
   ecr: ['repositories', 'image_tag_mutability', 'keep_last_images', 'untagged_expiry_days', 'pull_principal_arns', 'push_principal_arns', 'kms_key_arn'],
-  karpenter: ['cluster_name', 'karpenter_version', 'namespace', 'oidc_provider_arn', 'ami_alias', 'gpu_instance_families', 'gpu_capacity_types', 'gpu_limit', 'gpu_max_per_node', 'gpu_consolidate_after', 'gpu_disk_size_gib', 'cpu_capacity_types', 'node_expire_after'],
+  karpenter: [
+    'cluster_name',
+    'karpenter_version',
+    'namespace',
+    'oidc_provider_arn',
+    'ami_alias',
+    'gpu_instance_families',
+    'gpu_capacity_types',
+    'gpu_limit',
+    'gpu_max_per_node',
+    'gpu_consolidate_after',
+    'gpu_disk_size_gib',
+    'cpu_capacity_types',
+    'node_expire_after'
+  ]
 }
 
 test('every module of the design exists, plus bootstrap and the example', () => {
-  expect(Object.keys(dirs).sort()).toEqual(
-    expect.arrayContaining([...MODULES.map((m) => `modules/${m}`), 'bootstrap', 'examples/triton-gpu-cluster'])
-  )
+  expect(Object.keys(dirs).sort()).toEqual(expect.arrayContaining([...MODULES.map((m) => `modules/${m}`), 'bootstrap', 'examples/triton-gpu-cluster']))
 })
 
 describe.each(MODULES)('module %s', (name) => {
@@ -34,7 +86,8 @@ describe.each(MODULES)('module %s', (name) => {
   const dir = (): TfDir => dirs[`modules/${name}`]
 
   test('has main.tf, variables.tf, outputs.tf, versions.tf, README.md and tests/*.tftest.hcl', () => {
-    for (const f of ['main.tf', 'variables.tf', 'outputs.tf', 'versions.tf', 'README.md']) expect({ f, exists: existsSync(join(abs, f)) }).toEqual({ f, exists: true })
+    for (const f of ['main.tf', 'variables.tf', 'outputs.tf', 'versions.tf', 'README.md'])
+      expect({ f, exists: existsSync(join(abs, f)) }).toEqual({ f, exists: true })
     const tests = existsSync(join(abs, 'tests')) ? readdirSync(join(abs, 'tests')).filter((f) => f.endsWith('.tftest.hcl')) : []
     expect(tests.length).toBeGreaterThan(0)
   })
@@ -72,16 +125,20 @@ describe.each(MODULES)('module %s', (name) => {
   })
 
   test('variables without a default are the ones a caller must choose', () => {
-    const required = Object.values(dir().variables).filter((v) => !v.hasDefault).map((v) => v.name)
+    const required = Object.values(dir().variables)
+      .filter((v) => !v.hasDefault)
+      .map((v) => v.name)
     // A module with many required inputs is hard to use; a handful is the ceiling.
     expect(required.length).toBeLessThanOrEqual(4)
-    for (const v of Object.values(dir().variables).filter((x) => x.hasDefault && x.sensitive)) expect({ variable: v.name, default: v.default }).toEqual({ variable: v.name, default: null })
+    for (const v of Object.values(dir().variables).filter((x) => x.hasDefault && x.sensitive))
+      expect({ variable: v.name, default: v.default }).toEqual({ variable: v.name, default: null })
   })
 
   test('every output is described', () => {
     const outs = Object.values(dir().outputs)
     expect(outs.length).toBeGreaterThan(0)
-    for (const o of outs) expect({ output: o.name, described: typeof o.description === 'string' && o.description.length > 5 }).toEqual({ output: o.name, described: true })
+    for (const o of outs)
+      expect({ output: o.name, described: typeof o.description === 'string' && o.description.length > 5 }).toEqual({ output: o.name, described: true })
   })
 
   test('pins terraform and every provider with a lower and an upper bound', () => {
@@ -135,7 +192,8 @@ describe.each(MODULES)('module %s', (name) => {
     for (const o of Object.values(dir().outputs)) {
       const v = String(o.value)
       // An index straight after a resource or module address (aws_x.y[0], module.m[0]) can be absent.
-      if (/(?:^|[^.\w])(module\.\w+|(?:data\.)?[a-z0-9]+_\w+\.\w+)\[/.test(v) && !/\bfor\b/.test(v)) expect({ output: o.name, value: v }).toEqual({ output: o.name, value: expect.stringMatching(/try\(|length\(/) })
+      if (/(?:^|[^.\w])(module\.\w+|(?:data\.)?[a-z0-9]+_\w+\.\w+)\[/.test(v) && !/\bfor\b/.test(v))
+        expect({ output: o.name, value: v }).toEqual({ output: o.name, value: expect.stringMatching(/try\(|length\(/) })
     }
   })
 })

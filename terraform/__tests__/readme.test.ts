@@ -11,7 +11,17 @@ beforeAll(async () => {
   dirs = await loadAll()
 })
 
-const PATHS = ['modules/state_backend', 'modules/vpc', 'modules/eks', 'modules/monitoring', 'modules/github_actions_oidc', 'modules/ecr', 'modules/karpenter', 'bootstrap', 'examples/triton-gpu-cluster']
+const PATHS = [
+  'modules/state_backend',
+  'modules/vpc',
+  'modules/eks',
+  'modules/monitoring',
+  'modules/github_actions_oidc',
+  'modules/ecr',
+  'modules/karpenter',
+  'bootstrap',
+  'examples/triton-gpu-cluster'
+]
 
 describe.each(PATHS)('%s/README.md', (path) => {
   test('tables match the code (regenerate with npx tsx terraform/tools/tf-docs.ts)', () => {
@@ -37,7 +47,10 @@ test('required inputs come first and pipes in descriptions are escaped', () => {
   const dir = structuredClone(dirs['modules/ecr'])
   dir.variables.scan_on_push.description = 'a | b <c>'
   const docs = renderDocs(dir)
-  const rows = docs.slice(docs.indexOf('## Inputs')).split('\n').filter((l) => l.startsWith('| `'))
+  const rows = docs
+    .slice(docs.indexOf('## Inputs'))
+    .split('\n')
+    .filter((l) => l.startsWith('| `'))
   expect(rows[0]).toContain('`repositories`')
   expect(docs).toContain('a \\| b &lt;c&gt;')
 })

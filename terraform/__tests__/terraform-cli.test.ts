@@ -12,7 +12,11 @@ if (!hasTerraform) console.info(`terraform not found at ${TERRAFORM_BIN}: skippi
 
 real('terraform fmt -check -recursive finds nothing to reformat', () => {
   const r = terraform(['fmt', '-check', '-recursive', '-list=true', '-no-color', '.'], TERRAFORM_ROOT)
-  expect({ status: r.status, unformatted: r.stdout.trim().split('\n').filter(Boolean), stderr: r.stderr.replace(/[\s\S]*terraformrc[\s\S]*?╵\n?/, '').trim() }).toEqual({ status: 0, unformatted: [], stderr: '' })
+  expect({
+    status: r.status,
+    unformatted: r.stdout.trim().split('\n').filter(Boolean),
+    stderr: r.stderr.replace(/[\s\S]*terraformrc[\s\S]*?╵\n?/, '').trim()
+  }).toEqual({ status: 0, unformatted: [], stderr: '' })
 })
 
 /** Valid values for the inputs each module requires. */
@@ -21,9 +25,14 @@ const BASE: Record<string, Record<string, unknown>> = {
   vpc: { name: 'gpu-prod', cluster_name: 'gpu-prod' },
   eks: { cluster_name: 'gpu-prod', vpc_id: 'vpc-0123456789abcdef0', subnet_ids: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'] },
   monitoring: {},
-  github_actions_oidc: { repository: 'acme/inference', state_bucket_arn: 'arn:aws:s3:::acme-tfstate', apply_managed_policy_names: ['PowerUserAccess'], cluster_name: 'gpu-prod' },
+  github_actions_oidc: {
+    repository: 'acme/inference',
+    state_bucket_arn: 'arn:aws:s3:::acme-tfstate',
+    apply_managed_policy_names: ['PowerUserAccess'],
+    cluster_name: 'gpu-prod'
+  },
   ecr: { repositories: ['triton'] },
-  karpenter: { cluster_name: 'gpu-prod' },
+  karpenter: { cluster_name: 'gpu-prod' }
 }
 
 /** Runs terraform console over a module's variables.tf alone, returning the variables it rejected. */
@@ -84,15 +93,29 @@ describe('module variables under terraform itself', () => {
     ['github_actions_oidc', { protected_branch: 'release/*' }, 'protected_branch'],
     ['github_actions_oidc', { deploy_access_policy: 'AmazonEKSClusterAdminPolicy' }, 'deploy_access_policy'],
     ['github_actions_oidc', { plan_managed_policy_names: ['AdministratorAccess'] }, 'plan_managed_policy_names'],
-    ['github_actions_oidc', { create_oidc_provider: false }, 'oidc_provider_arn'],
+    ['github_actions_oidc', { create_oidc_provider: false }, 'oidc_provider_arn']
   ])('%s rejects %j (%s)', (module, values, variable) => {
     expect(rejected(module, values)).toEqual([variable])
   })
 
   real.each([
     ['eks', { gpu_node_group: { capacity_type: 'SPOT', ami_type: 'BOTTLEROCKET_x86_64_NVIDIA', instance_types: ['g6e.2xlarge', 'p5.48xlarge'] } }],
-    ['karpenter', { gpu_capacity_types: ['spot'], use_pod_identity: false, oidc_provider_arn: 'arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC' }],
-    ['github_actions_oidc', { apply_environment: 'production', create_oidc_provider: false, oidc_provider_arn: 'arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com' }],
+    [
+      'karpenter',
+      {
+        gpu_capacity_types: ['spot'],
+        use_pod_identity: false,
+        oidc_provider_arn: 'arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC'
+      }
+    ],
+    [
+      'github_actions_oidc',
+      {
+        apply_environment: 'production',
+        create_oidc_provider: false,
+        oidc_provider_arn: 'arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com'
+      }
+    ]
   ])('%s accepts %j', (module, values) => {
     expect(rejected(module, values)).toEqual([])
   })

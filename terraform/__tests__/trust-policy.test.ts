@@ -30,7 +30,7 @@ async function trustPolicies(given: Record<string, unknown> = {}): Promise<Recor
       effect: st.effect,
       actions: st.actions,
       principals: st.principals,
-      conditions: st.condition.map((c: Hcl) => ({ test: c.test, variable: c.variable, values: c.values })),
+      conditions: st.condition.map((c: Hcl) => ({ test: c.test, variable: c.variable, values: c.values }))
     }
   }
   return out
@@ -77,7 +77,7 @@ describe('with the defaults (apply and deploy behind the production environment)
     ['rejects another branch', push(REPO, 'feature/x'), false],
     ['rejects a pull request', pr(REPO), false],
     ['rejects a token minted for another audience', githubClaims({ sub: `repo:${REPO}:environment:production`, aud: 'https://github.com/acme' }), false],
-    ['rejects a token without a sub', { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' }, false],
+    ['rejects a token without a sub', { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' }, false]
   ])('apply role %s', (_name, claims, expected) => {
     expect(allows(roles.apply, claims)).toBe(expected)
   })
@@ -87,7 +87,7 @@ describe('with the defaults (apply and deploy behind the production environment)
     ['rejects a pull request of another repository', pr('acme/other'), false],
     ['rejects a pull request of a fork-like name', pr('acme/inference2'), false],
     ['rejects a push to main (plan is for pull requests)', push(REPO, 'main'), false],
-    ['rejects an environment job', env(REPO, 'production'), false],
+    ['rejects an environment job', env(REPO, 'production'), false]
   ])('plan role %s', (_name, claims, expected) => {
     expect(allows(roles.plan, claims)).toBe(expected)
   })
@@ -121,7 +121,7 @@ describe('trusting the protected branch instead of an environment', () => {
     ['rejects a branch named like main', push(REPO, 'main-old'), false],
     ['rejects a pull request', pr(REPO), false],
     ['rejects a tag', githubClaims({ sub: `repo:${REPO}:ref:refs/tags/v1` }), false],
-    ['rejects an environment job', env(REPO, 'production'), false],
+    ['rejects an environment job', env(REPO, 'production'), false]
   ])('apply role %s', (_name, claims, expected) => {
     expect(allows(roles.apply, claims)).toBe(expected)
   })
@@ -177,7 +177,7 @@ describe('the repository input refuses anything but one exact owner/name', () =>
   const real = hasTerraform ? test : test.skip
   real.each([
     ['acme/*', false],
-    ['acme/inference', true],
+    ['acme/inference', true]
   ])('terraform itself applies the validation to %s', (repo, ok) => {
     const dir = mkdtempSync(join(tmpdir(), 'gpuship-tf-'))
     try {

@@ -34,13 +34,24 @@ test('grants nothing at workflow level and only contents: read per job', () => {
 
 test('runs fmt -check, init -backend=false, validate, tflint and terraform test', () => {
   const runs = Object.values<Hcl>(doc.jobs).flatMap((j) => (j.steps ?? []).map((s: Hcl) => String(s.run ?? '')))
-  for (const cmd of ['terraform fmt -check -recursive', 'terraform init -backend=false', 'terraform validate', 'tflint --init', 'tflint --recursive', 'terraform test']) {
+  for (const cmd of [
+    'terraform fmt -check -recursive',
+    'terraform init -backend=false',
+    'terraform validate',
+    'tflint --init',
+    'tflint --recursive',
+    'terraform test'
+  ]) {
     expect({ cmd, found: runs.some((r) => r.includes(cmd)) }).toEqual({ cmd, found: true })
   }
 })
 
 test('validate covers every directory and test every directory with terraform tests', () => {
-  expect([...doc.jobs.validate.strategy.matrix.dir].sort()).toEqual(terraformDirs().map((d) => relative(TERRAFORM_ROOT, d)).sort())
+  expect([...doc.jobs.validate.strategy.matrix.dir].sort()).toEqual(
+    terraformDirs()
+      .map((d) => relative(TERRAFORM_ROOT, d))
+      .sort()
+  )
   const tested = terraformDirs().filter((d) => existsSync(join(d, 'tests')) && readdirSync(join(d, 'tests')).some((f) => f.endsWith('.tftest.hcl')))
   expect([...doc.jobs.test.strategy.matrix.dir].sort()).toEqual(tested.map((d) => relative(TERRAFORM_ROOT, d)).sort())
   for (const m of moduleDirs()) expect(doc.jobs.test.strategy.matrix.dir).toContain(relative(TERRAFORM_ROOT, m))

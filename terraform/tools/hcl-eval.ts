@@ -28,7 +28,7 @@ const FUNCTIONS: Record<string, (...args: any[]) => unknown> = {
   toset: (x: unknown[]) => [...new Set(x)].sort(),
   lower: (s: string) => s.toLowerCase(),
   tostring: (x: unknown) => (x === null ? null : String(x)),
-  startswith: (s: string, p: string) => s.startsWith(p),
+  startswith: (s: string, p: string) => s.startsWith(p)
 }
 
 function traverse(value: unknown, segments: string[], path: string): unknown {
@@ -51,7 +51,12 @@ async function resolve(segments: string[], scope: Scope, accessor: string, stack
     if (stack.includes(name)) throw new Error(`${accessor}: local.${name} refers to itself`)
     return traverse(await evaluate(scope.locals[name], scope, [...stack, name]), rest, accessor)
   }
-  if (scope.bound && root in scope.bound) return traverse(scope.bound[root], [name, ...rest].filter((x) => x !== undefined), accessor)
+  if (scope.bound && root in scope.bound)
+    return traverse(
+      scope.bound[root],
+      [name, ...rest].filter((x) => x !== undefined),
+      accessor
+    )
   if (root === 'each' && scope.each) {
     if (name === 'key') return scope.each.key
     if (name === 'value') return traverse(scope.each.value, rest, accessor)
@@ -68,10 +73,12 @@ async function node(n: Ast, scope: Scope, stack: string[]): Promise<unknown> {
     case 'templateWrap':
       return node(n.children[0], scope, stack)
     case 'template':
-      return (await kids()).map((v) => {
-        if (v === null || typeof v === 'object') throw new Error(`template ${n.meta.value} interpolates a non-string value`)
-        return String(v)
-      }).join('')
+      return (await kids())
+        .map((v) => {
+          if (v === null || typeof v === 'object') throw new Error(`template ${n.meta.value} interpolates a non-string value`)
+          return String(v)
+        })
+        .join('')
     case 'literalValue':
       if (n.meta.type === 'number') return Number(n.meta.value)
       if (n.meta.type === 'bool') return n.meta.value === 'true'
@@ -97,13 +104,20 @@ async function node(n: Ast, scope: Scope, stack: string[]): Promise<unknown> {
     case 'binaryOp': {
       const [a, b] = await kids()
       switch (n.meta.operator) {
-        case 'equal': return JSON.stringify(a) === JSON.stringify(b)
-        case 'notEqual': return JSON.stringify(a) !== JSON.stringify(b)
-        case 'logicalAnd': return Boolean(a) && Boolean(b)
-        case 'logicalOr': return Boolean(a) || Boolean(b)
-        case 'greaterThan': return (a as number) > (b as number)
-        case 'lessThan': return (a as number) < (b as number)
-        case 'add': return (a as number) + (b as number)
+        case 'equal':
+          return JSON.stringify(a) === JSON.stringify(b)
+        case 'notEqual':
+          return JSON.stringify(a) !== JSON.stringify(b)
+        case 'logicalAnd':
+          return Boolean(a) && Boolean(b)
+        case 'logicalOr':
+          return Boolean(a) || Boolean(b)
+        case 'greaterThan':
+          return (a as number) > (b as number)
+        case 'lessThan':
+          return (a as number) < (b as number)
+        case 'add':
+          return (a as number) + (b as number)
       }
       break
     }
@@ -163,7 +177,11 @@ export async function evaluate(value: unknown, scope: Scope, stack: string[] = [
 }
 
 /** The scope for a module: given variable values on top of the declared defaults. */
-export function scopeFor(declared: Record<string, { default?: unknown; hasDefault: boolean }>, given: Record<string, unknown>, locals: Record<string, unknown>): Scope {
+export function scopeFor(
+  declared: Record<string, { default?: unknown; hasDefault: boolean }>,
+  given: Record<string, unknown>,
+  locals: Record<string, unknown>
+): Scope {
   const vars: Record<string, unknown> = {}
   for (const [name, v] of Object.entries(declared)) if (v.hasDefault) vars[name] = v.default
   return { var: { ...vars, ...given }, locals }

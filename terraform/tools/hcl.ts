@@ -77,9 +77,11 @@ export async function loadDir(abs: string): Promise<TfDir> {
     resources: {},
     data: {},
     locals: {},
-    terraform: [],
+    terraform: []
   }
-  for (const f of readdirSync(abs).filter((n) => n.endsWith('.tf')).sort()) {
+  for (const f of readdirSync(abs)
+    .filter((n) => n.endsWith('.tf'))
+    .sort()) {
     const hcl = await parseFile(join(abs, f))
     dir.files[f] = hcl
     for (const [name, [v]] of Object.entries<Hcl>(hcl.variable ?? {})) {
@@ -91,7 +93,7 @@ export async function loadDir(abs: string): Promise<TfDir> {
         hasDefault: 'default' in v,
         sensitive: v.sensitive === true,
         nullable: v.nullable,
-        validations: v.validation ?? [],
+        validations: v.validation ?? []
       }
     }
     for (const [name, [o]] of Object.entries<Hcl>(hcl.output ?? {})) {

@@ -21,17 +21,25 @@ export type Claims = Record<string, string | string[] | undefined>
 
 /** IAM glob: `*` matches any run of characters, `?` exactly one; everything else is literal. */
 export function likeToRegExp(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.')
   return new RegExp(`^${body}$`, 's')
 }
 
 function matchOne(op: string, actual: string, expected: string[]): boolean {
   switch (op) {
-    case 'StringEquals': return expected.includes(actual)
-    case 'StringEqualsIgnoreCase': return expected.some((e) => e.toLowerCase() === actual.toLowerCase())
-    case 'StringLike': return expected.some((e) => likeToRegExp(e).test(actual))
-    case 'StringNotEquals': return !expected.includes(actual)
-    case 'StringNotLike': return !expected.some((e) => likeToRegExp(e).test(actual))
+    case 'StringEquals':
+      return expected.includes(actual)
+    case 'StringEqualsIgnoreCase':
+      return expected.some((e) => e.toLowerCase() === actual.toLowerCase())
+    case 'StringLike':
+      return expected.some((e) => likeToRegExp(e).test(actual))
+    case 'StringNotEquals':
+      return !expected.includes(actual)
+    case 'StringNotLike':
+      return !expected.some((e) => likeToRegExp(e).test(actual))
   }
   throw new Error(`condition operator ${op} is not supported`)
 }
@@ -72,6 +80,6 @@ export function githubClaims(c: { sub: string; aud?: string; repository?: string
     [`${host}:sub`]: c.sub,
     [`${host}:aud`]: c.aud ?? 'sts.amazonaws.com',
     [`${host}:repository`]: c.repository,
-    [`${host}:ref`]: c.ref,
+    [`${host}:ref`]: c.ref
   }
 }

@@ -10,7 +10,11 @@ import { loadDir, requiredProviders, requiredVersion, terraformDirs, TERRAFORM_R
 export const BEGIN = '<!-- BEGIN_TF_DOCS -->'
 export const END = '<!-- END_TF_DOCS -->'
 
-const cell = (s: unknown): string => String(s ?? '').replace(/\s*\r?\n\s*/g, ' ').replace(/\|/g, '\\|').trim()
+const cell = (s: unknown): string =>
+  String(s ?? '')
+    .replace(/\s*\r?\n\s*/g, ' ')
+    .replace(/\|/g, '\\|')
+    .trim()
 // Descriptions are Markdown text: angle brackets would become HTML tags ("<account>" vanishes).
 const text = (s: unknown): string => cell(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 const code = (s: string): string => '`' + cell(s).replace(/\s+/g, ' ').replace(/`/g, "'") + '`'
@@ -40,11 +44,20 @@ export function renderDocs(dir: TfDir): string {
 
   const mods = Object.values(dir.modules).sort((a, b) => a.name.localeCompare(b.name))
   if (mods.length) {
-    parts.push('## Modules\n\n' + table(['Name', 'Source', 'Version'], mods.map((m) => [code(m.name), code(m.source), m.version ? code(m.version) : 'local'])))
+    parts.push(
+      '## Modules\n\n' +
+        table(
+          ['Name', 'Source', 'Version'],
+          mods.map((m) => [code(m.name), code(m.source), m.version ? code(m.version) : 'local'])
+        )
+    )
   }
 
   const resources: string[][] = []
-  for (const [kind, byType] of [['resource', dir.resources], ['data source', dir.data]] as const) {
+  for (const [kind, byType] of [
+    ['resource', dir.resources],
+    ['data source', dir.data]
+  ] as const) {
     for (const type of Object.keys(byType).sort()) for (const name of Object.keys(byType[type]).sort()) resources.push([code(`${type}.${name}`), kind])
   }
   if (resources.length) parts.push('## Resources\n\n' + table(['Name', 'Type'], resources))
@@ -62,7 +75,15 @@ export function renderDocs(dir: TfDir): string {
   )
 
   const outs = Object.values(dir.outputs).sort((a, b) => a.name.localeCompare(b.name))
-  parts.push('## Outputs\n\n' + (outs.length ? table(['Name', 'Description'], outs.map((o) => [code(o.name), text(o.description) + (o.sensitive ? ' (sensitive)' : '')])) : 'No outputs.'))
+  parts.push(
+    '## Outputs\n\n' +
+      (outs.length
+        ? table(
+            ['Name', 'Description'],
+            outs.map((o) => [code(o.name), text(o.description) + (o.sensitive ? ' (sensitive)' : '')])
+          )
+        : 'No outputs.')
+  )
 
   return parts.join('\n\n')
 }
@@ -106,8 +127,11 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  run(process.argv.slice(2)).then((code) => process.exit(code), (err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`)
-    process.exit(1)
-  })
+  run(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`)
+      process.exit(1)
+    }
+  )
 }

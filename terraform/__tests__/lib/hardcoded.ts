@@ -18,7 +18,11 @@ const PROSE_KEYS = new Set(['description', 'error_message'])
 
 function walk(value: unknown, path: string, out: Hit[]): void {
   if (typeof value === 'string') {
-    const checks: [Hit['kind'], RegExp][] = [['account ID', ACCOUNT], ['region', REGION], ['ARN with a literal partition', ARN]]
+    const checks: [Hit['kind'], RegExp][] = [
+      ['account ID', ACCOUNT],
+      ['region', REGION],
+      ['ARN with a literal partition', ARN]
+    ]
     for (const [kind, re] of checks) if (re.test(value)) out.push({ kind, path, value })
     return
   }
