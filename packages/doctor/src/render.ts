@@ -38,7 +38,6 @@ export function renderSummary(report: Report, opts: { runbookBase?: string } = {
 
 /** Plain text for a terminal: one block per finding. Terminal output is not Markdown: no escaping needed, but control characters are stripped. */
 export function renderText(report: Report): string {
-  // eslint-disable-next-line no-control-regex
   const clean = (t: string) => t.replace(/[\u0000-\u0008\u000b-\u001f\u007f\u009b]/g, '')
   const lines = [`EKS doctor: ${report.cluster} (${report.region}): ${report.counts.error} error(s), ${report.counts.warning} warning(s), ${report.counts.info} info`]
   if (report.findings.length === 0) lines.push(`No findings (${report.rules.length} rules).`)

@@ -1,5 +1,4 @@
 import { X509Certificate } from 'node:crypto'
-import type { Evidence } from '../evidence.js'
 import { finder, type Finding, type Rule } from '../finding.js'
 import { minor, roleName, shortVersion, statements, asList } from '../util.js'
 
