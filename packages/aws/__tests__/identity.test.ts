@@ -46,6 +46,8 @@ describe('pure identity helpers', () => {
     [{ name: 'InternalFailure', $metadata: { httpStatusCode: 500 } }, true],
     [{ name: 'Error', code: 'ECONNRESET' }, true],
     [{ name: 'TypeError', cause: { code: 'ECONNREFUSED' } }, true],
+    [{ name: 'Error', message: 'AWS SDK error wrapper for TimeoutError: socket hang up' }, true],
+    [{ name: 'Error', message: 'something else' }, false],
     [{ name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }, false],
     [{ name: 'AccessDenied', $metadata: { httpStatusCode: 500 } }, false],
     [{ name: 'ValidationError', $metadata: { httpStatusCode: 400 } }, false],
@@ -119,6 +121,14 @@ describe('identity against the simulators', () => {
     const other = await w.oidc.mint('sts.amazonaws.com', { sub: 'repo:evil/x:ref:refs/heads/main', repository: 'evil/x' })
     await expect(assumeRoleWithWebIdentity({ roleArn: w.role.arn, region: 'us-east-1', sessionName: 's2', webIdentityToken: other, endpoint: w.sim.endpoint, retry: noSleep })).rejects.toThrow(/Not authorized to assume/)
     expect(w.sim.calls).toHaveLength(1)
+  })
+
+  test('a dropped connection (real SDK network error) and added latency are retried through', async () => {
+    w.sim.faults.add({ kind: 'reset', service: 'sts', times: 1 })
+    w.sim.faults.add({ kind: 'latency', service: 'sts', ms: 50, times: 1 })
+    const r = await assumeRoleWithWebIdentity({ roleArn: w.role.arn, region: 'us-east-1', sessionName: 's4', webIdentityToken: await w.oidc.mint(), endpoint: w.sim.endpoint, retry: noSleep })
+    expect(r.accountId).toBe('123456789012')
+    expect(w.sim.calls.map((c) => c.status)).toEqual([-1, 200])
   })
 
   test('gives up after maxAttempts on persistent 5xx, with the last error explained', async () => {

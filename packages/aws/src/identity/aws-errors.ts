@@ -32,7 +32,10 @@ export function isRetryableAwsError(err: unknown): boolean {
   if (status !== undefined && status >= 500) return true
   if (NETWORK.has(String(e?.code ?? '')) || code === 'TimeoutError' || code === 'RequestTimeout' || code === 'AbortError') return true
   const cause = (err as { cause?: { code?: string } })?.cause
-  return NETWORK.has(String(cause?.code ?? ''))
+  if (NETWORK.has(String(cause?.code ?? ''))) return true
+  // The SDK re-wraps errors it cannot recognise as Error (another realm, a thrown string) into a
+  // bare message; the transport's words are then all that is left to recognise a network failure.
+  return /socket hang up|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|network error/i.test(String(e?.message ?? ''))
 }
 
 /** The server's Retry-After, when it sent one (in ms). */
