@@ -47,8 +47,8 @@ describe('judge', () => {
   test('nodes-not-joining needs the doctor to have found the cause after the failed rollout', () => {
     const before = main.slice(0, 5).map((s) => ok(s))
     const rollout = failed('rollout', 'no node can run the pods')
-    expect(judge(SCENARIOS['nodes-not-joining'], [...before, rollout, { ...failed('doctor', 'node role has no access entry', { findings: '1' }) }]).ok).toBe(true)
-    expect(judge(SCENARIOS['nodes-not-joining'], [...before, rollout, ok('doctor', { outputs: { findings: '0' } })]).message).toContain('found no reason')
+    expect(judge(SCENARIOS['nodes-not-joining'], [...before, rollout, { ...failed('doctor', 'node role has no access entry', { 'findings-count': '1' }) }]).ok).toBe(true)
+    expect(judge(SCENARIOS['nodes-not-joining'], [...before, rollout, ok('doctor', { outputs: { 'findings-count': '0' } })]).message).toContain('found no reason')
     expect(judge(SCENARIOS['nodes-not-joining'], [...before, rollout, skipped('doctor')]).message).toContain('did not run')
   })
 })

@@ -36,7 +36,7 @@ const EVIDENCE: Partial<Record<ScenarioName, (failing: Rec, all: Rec[]) => strin
   'nodes-not-joining': (_r, all) => {
     const doctor = all.find((x) => x.id === 'doctor')
     if (!doctor || doctor.status === 'skipped' || doctor.status === 'unavailable') return 'eks-doctor did not run after the failed rollout'
-    const findings = Number(doctor.outputs?.findings ?? doctor.outputs?.['error-count'] ?? NaN)
+    const findings = Number(doctor.outputs?.['findings-count'] ?? doctor.outputs?.findings ?? NaN)
     if (findings > 0 || (doctor.status === 'failed' && /join|node group|access entry|nodegroup/i.test(said(doctor)))) return undefined
     return 'eks-doctor ran but found no reason for the nodes not joining'
   }

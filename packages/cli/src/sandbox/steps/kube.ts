@@ -58,7 +58,7 @@ export const doctorStep: SandboxStep = {
       env: (job.world.pieces.aws.handle as AwsHandle).env
     })
     const o = result.outputs
-    const note = `${o.findings ?? '?'} finding(s)${result.errors.length ? `: ${firstError(result)}` : ''}`
+    const note = `${o['findings-count'] ?? o.findings ?? '?'} finding(s)${result.errors.length ? `: ${firstError(result)}` : ''}`
     return { result, note }
   }
 }

@@ -26,6 +26,43 @@ export interface KubeHandle {
 
 export const GPU_NODE = 'ip-10-0-12-34.ec2.internal'
 
+/** The doctor's named cluster world each sandbox story starts from (testkit/scenarios). */
+const CLUSTER_WORLD: Record<Scenario['name'], string> = {
+  healthy: 'healthy',
+  xid: 'healthy',
+  'plan-changed': 'healthy',
+  'lock-held': 'healthy',
+  'gpu-capacity': 'gpu-no-device-plugin',
+  // The node role lost its access entry: GPU instances run but never register as nodes.
+  'nodes-not-joining': 'node-role-no-access-entry'
+}
+
+/**
+ * Fills AWS and Kubernetes with one whole cluster: testkit's scenario world when this build has it
+ * (node groups, add-ons, VPC, IAM, CNI trinity, device plugin: what the doctor reads), else a
+ * minimal one (a CPU node and a GPU node). The rollout's own namespace starts empty.
+ */
+async function populate(tk: Testkit, sim: any, awsSim: any, names: WorldNames, scenario: Scenario): Promise<string> {
+  if (missingExports(tk, ['scenarioWorld', 'applyAwsWorld', 'applyKubeWorld', 'settleKube']).length === 0) {
+    const w = tk.scenarioWorld(CLUSTER_WORLD[scenario.name])
+    names.cluster = w.aws.cluster.name
+    w.kube.objects = w.kube.objects.filter((o: any) => o.obj.metadata?.namespace !== names.namespace || !['deployments', 'pods', 'replicasets'].includes(o.plural))
+    w.kube.expectPending = w.kube.expectPending.filter((p: string) => !p.startsWith(`${names.namespace}/`))
+    if (scenario.name === 'nodes-not-joining') w.kube.nodes = w.kube.nodes.filter((n: any) => !n.gpus)
+    tk.applyAwsWorld(awsSim, w.aws, { endpoint: sim.url, caData: sim.caData })
+    tk.applyKubeWorld(sim, w.kube)
+    await tk.settleKube(sim, w.kube, 20_000)
+    return `testkit world '${CLUSTER_WORLD[scenario.name]}': ${w.kube.nodes.map((n: any) => `${n.name}${n.gpus ? ` (${n.gpus} GPU)` : ''}`).join(', ')}${w.kube.devicePlugin ? '' : '; no NVIDIA device plugin'}`
+  }
+  awsSim.createCluster({ name: names.cluster, account: names.account, region: names.region, endpoint: sim.url, certificateAuthority: sim.caData })
+  const s = sim.scenario
+  s.addNode({ name: 'ip-10-0-1-10.ec2.internal', cpu: '4', memory: '16Gi', instanceType: 'm6i.xlarge' })
+  if (scenario.name !== 'nodes-not-joining') s.addNode({ name: GPU_NODE, gpus: 1, instanceType: 'g5.xlarge', taints: [{ key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' }] })
+  s.devicePlugin(scenario.name !== 'gpu-capacity')
+  s.dcgmExporter(true)
+  return scenario.name === 'nodes-not-joining' ? 'minimal: 1 CPU node, no GPU node joined' : `minimal: 1 CPU + 1 GPU node${scenario.name === 'gpu-capacity' ? ' (no device plugin: no nvidia.com/gpu)' : ''}`
+}
+
 function podBackends(tk: Testkit, dcgm: Map<string, any>) {
   const tritons = new Map<string, any>()
   const tritonFor = (pod: any) => {
@@ -47,13 +84,17 @@ function podBackends(tk: Testkit, dcgm: Map<string, any>) {
 }
 
 export async function startKube(tk: Testkit, names: WorldNames, scenario: Scenario, aws: Piece, dir: string): Promise<Piece<KubeHandle>> {
-  const missing = missingExports(tk, ['startKubeSimulator', 'createEksTokenVerifier', 'createTritonSimulator', 'createDcgmExporterSimulator'])
+  const missing = missingExports(tk, ['startKubeSimulator', 'checkEksToken', 'createTritonSimulator', 'createDcgmExporterSimulator'])
   if (missing.length) return unavailable(`testkit has no ${missing.join(', ')}`) as Piece<KubeHandle>
   const awsSim = (aws.handle as AwsHandle | undefined)?.sim
   if (!awsSim) return unavailable('the AWS simulator is needed to register the EKS cluster') as Piece<KubeHandle>
 
   const dcgm = new Map<string, any>()
-  const verify = tk.createEksTokenVerifier(awsSim, names.cluster, { region: names.region })
+  // Looked up per request: the cluster's name is only final once the world is populated.
+  const verify = async (token: string) => {
+    const r = tk.checkEksToken(awsSim, names.cluster, token, names.region)
+    return r.ok ? r.identity : null
+  }
   let adminToken = ''
   const sim = await tk.startKubeSimulator({
     clusterName: names.cluster,
@@ -64,24 +105,16 @@ export async function startKube(tk: Testkit, names: WorldNames, scenario: Scenar
   })
   adminToken = sim.adminToken
 
-  const cluster = awsSim.createCluster({ name: names.cluster, account: names.account, region: names.region, endpoint: sim.url, certificateAuthority: sim.caData })
+  const described = await populate(tk, sim, awsSim, names, scenario)
+  const cluster = awsSim.getCluster(names.region, names.cluster)
   cluster.accessEntries.set(names.roleArn, { username: `${names.roleName}:{{SessionName}}`, groups: ['system:masters'] })
-
-  // The nodes each story needs: healthy GPU capacity, a GPU node the device plugin never reached, or none at all.
-  const s = sim.scenario
-  s.addNode({ name: 'ip-10-0-1-10.ec2.internal', cpu: '4', memory: '16Gi', instanceType: 'm6i.xlarge' })
-  if (scenario.name !== 'nodes-not-joining') {
-    s.addNode({ name: GPU_NODE, gpus: 1, instanceType: 'g5.xlarge', taints: [{ key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' }] })
-  }
-  s.devicePlugin(scenario.name !== 'gpu-capacity')
-  s.dcgmExporter(true)
-  s.ensureNamespace(names.namespace)
+  sim.scenario.ensureNamespace(names.namespace)
 
   const kubeconfigPath = join(dir, 'kubeconfig')
   writeFileSync(kubeconfigPath, sim.kubeconfig({ token: adminToken, namespace: names.namespace }), { mode: 0o600 })
   return {
     available: true,
     handle: { sim, dcgm, kubeconfigPath, close: () => sim.close() },
-    describe: [`Kubernetes API       ${sim.url}  cluster ${names.cluster} (EKS in the AWS simulator), nodes: ${scenario.name === 'nodes-not-joining' ? '1 CPU, no GPU node joined' : `1 CPU + 1 GPU${scenario.name === 'gpu-capacity' ? ' (no device plugin: no nvidia.com/gpu)' : ''}`}`]
+    describe: [`Kubernetes API       ${sim.url}  cluster ${names.cluster} (EKS in the AWS simulator): ${described}`]
   }
 }

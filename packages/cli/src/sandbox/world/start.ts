@@ -12,7 +12,7 @@ import { startTerraform } from './terraform.js'
 export async function startWorld(opts: WorldOptions): Promise<World> {
   const tk = (await import('@gpuship/testkit')) as Record<string, any>
   const dir = mkdtempSync(join(tmpdir(), 'gpuship-sandbox-'))
-  const names = NAMES
+  const names = { ...NAMES }
   const oidc = await startPiece('OIDC issuer', () => startOidc(tk, names))
   const aws = await startPiece('AWS simulator', () => startAws(tk, names, oidc))
   const registry = await startPiece('registry', () => startRegistryPiece(tk, opts.registry, opts.install, opts.log))
