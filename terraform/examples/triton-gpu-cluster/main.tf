@@ -59,6 +59,10 @@ module "monitoring" {
   source = "../../modules/monitoring"
 
   system_node_selector = { "gpuship.io/node-role" = "system" }
+  prometheus_storage = module.eks.default_storage_class == null ? null : {
+    storage_class_name = module.eks.default_storage_class
+    size               = var.prometheus_storage_size
+  }
 
   depends_on = [module.eks]
 }

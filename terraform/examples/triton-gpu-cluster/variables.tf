@@ -124,6 +124,12 @@ variable "enable_vpc_endpoints" {
   default     = true
 }
 
+variable "prometheus_storage_size" {
+  description = "Size of Prometheus' persistent volume (on the EBS CSI default StorageClass)."
+  type        = string
+  default     = "50Gi"
+}
+
 variable "ecr_repositories" {
   description = "ECR repositories to create; the first is the Triton image repository."
   type        = list(string)

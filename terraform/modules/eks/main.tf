@@ -120,7 +120,7 @@ module "eks" {
 
   enable_irsa = true
 
-  cluster_addons = {
+  cluster_addons = merge({
     vpc-cni = {
       addon_version  = var.addon_versions.vpc_cni
       most_recent    = true
@@ -146,7 +146,7 @@ module "eks" {
       most_recent    = true
       before_compute = true
     }
-  }
+  }, local.ebs_csi_addon)
 
   eks_managed_node_groups = merge(local.system_node_group, local.gpu_node_group)
 

@@ -82,3 +82,13 @@ output "nvidia_device_plugin_installed" {
   description = "Whether this module installed the NVIDIA device plugin (false for Bottlerocket, which ships its own)."
   value       = length(helm_release.nvidia_device_plugin) > 0
 }
+
+output "default_storage_class" {
+  description = "Default StorageClass created by the EBS CSI add-on (null when the driver is not installed)."
+  value       = var.enable_ebs_csi_driver ? local.ebs_csi_storage_class : null
+}
+
+output "ebs_csi_driver_role_arn" {
+  description = "IAM role of the EBS CSI driver (null when not installed)."
+  value       = try(aws_iam_role.ebs_csi[0].arn, null)
+}

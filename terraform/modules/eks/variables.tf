@@ -120,6 +120,7 @@ variable "addon_versions" {
     kube_proxy             = optional(string)
     coredns                = optional(string)
     eks_pod_identity_agent = optional(string)
+    aws_ebs_csi_driver     = optional(string)
   })
   default = {}
 
@@ -127,6 +128,12 @@ variable "addon_versions" {
     condition     = alltrue([for v in values(var.addon_versions) : v == null || can(regex("^v[0-9]+\\.[0-9]+\\.[0-9]+-eksbuild\\.[0-9]+$", v))])
     error_message = "addon_versions values must look like \"v1.19.3-eksbuild.1\" (see aws eks describe-addon-versions)."
   }
+}
+
+variable "enable_ebs_csi_driver" {
+  description = "Install the aws-ebs-csi-driver add-on (bound by Pod Identity) with a default gp3 StorageClass, so PersistentVolumeClaims (Prometheus, model caches) get volumes."
+  type        = bool
+  default     = true
 }
 
 variable "system_node_group" {

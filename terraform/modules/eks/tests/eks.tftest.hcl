@@ -138,3 +138,30 @@ run "rejects_bad_kubernetes_version" {
 
   expect_failures = [var.kubernetes_version]
 }
+
+run "ebs_csi_driver_with_default_storage_class" {
+  command = plan
+
+  assert {
+    condition     = jsondecode(local.ebs_csi_addon["aws-ebs-csi-driver"].configuration_values).defaultStorageClass.enabled
+    error_message = "The EBS CSI add-on must create the default StorageClass."
+  }
+
+  assert {
+    condition     = length(aws_iam_role.ebs_csi) == 1 && output.default_storage_class == "ebs-csi-default-sc"
+    error_message = "The EBS CSI driver needs its Pod Identity role."
+  }
+}
+
+run "no_ebs_csi_driver_when_disabled" {
+  command = plan
+
+  variables {
+    enable_ebs_csi_driver = false
+  }
+
+  assert {
+    condition     = length(local.ebs_csi_addon) == 0 && output.default_storage_class == null
+    error_message = "Disabling the EBS CSI driver must remove the add-on."
+  }
+}
