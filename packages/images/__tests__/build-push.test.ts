@@ -100,6 +100,22 @@ describe('buildAndPushImage with buildah and docker-registry', () => {
     expect(r.digest).toBe(first)
   })
 
+  test('a new tag beside an existing one in an immutable repository builds and pushes only the new tag', async () => {
+    const before = builds
+    const old = await registryDigest('triton', 'abc1234')
+    const r = await buildAndPushImage(options({ tags: ['abc1234', 'triton-24.09'], context: context({ marker: 'new-triton' }) }))
+    expect(builds).toBe(before + 1)
+    expect(r.skipped).toBe(false)
+    expect(r.tags).toEqual(['triton-24.09'])
+    expect(r.digest).toBe(await registryDigest('triton', 'triton-24.09'))
+    expect(r.digest).not.toBe(old)
+    expect(await registryDigest('triton', 'abc1234')).toBe(old)
+    // and once both exist, the same request is a no-op
+    const again = await buildAndPushImage(options({ tags: ['abc1234', 'triton-24.09'] }))
+    expect(again.skipped).toBe(true)
+    expect(builds).toBe(before + 1)
+  })
+
   test('an existing tag in an immutable repository is refused without skip-if-exists, naming the fix', async () => {
     const e = await failure(buildAndPushImage(options({ skipIfExists: false })))
     expect(e.message).toMatch(/immutable tags/)

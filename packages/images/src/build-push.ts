@@ -43,6 +43,7 @@ export interface BuildPushResult {
   digest: string
   registry: string
   repository: string
+  /** The tags that now point at `digest` (on an immutable repository, existing tags keep their old image). */
   tags: string[]
   skipped: boolean
   repositoryCreated: boolean
@@ -92,29 +93,46 @@ export async function buildAndPushImage(o: BuildPushOptions): Promise<BuildPushR
   const login = await phase('Log in to ECR', () => ecr.login())
   const tls = login.proxyEndpoint.startsWith('https://')
   const regOpts = { logger: log, ...o.retry }
-  const primary = o.tags[0]
   const ref = (tag: string) => `${login.registry}/${o.repository}:${tag}`
 
-  const existing = await phase('Look up existing image', () => resolveRegistryDigest(login, o.repository, primary, regOpts))
+  // Every tag is looked up: a rebuild is a no-op only when ALL requested tags already exist, so
+  // adding a tag (e.g. a new triton-<version>) still builds.
+  const existing = await phase('Look up existing tags', async () => {
+    const found = new Map<string, string>()
+    for (const tag of o.tags) {
+      const head = await resolveRegistryDigest(login, o.repository, tag, regOpts)
+      if (head) found.set(tag, head.digest)
+    }
+    return found
+  })
   let skipped = false
   let builderKind: string | undefined
   let pushedByBuilder: string | undefined
-  if (existing && o.skipIfExists && !o.force) {
+  let pushTags = o.tags
+  if (existing.size === o.tags.length && o.skipIfExists && !o.force) {
     skipped = true
-    log.info(`${ref(primary)} already exists as ${existing.digest}; build skipped (set force: true to rebuild).`)
+    const digests = new Set(existing.values())
+    if (digests.size > 1) log.warning(`The tags point at different images (${[...existing].map(([t, d]) => `${t}=${d}`).join(', ')}); using ${o.tags[0]}. Set force: true to rebuild and retag.`)
+    log.info(`${o.tags.map(ref).join(', ')} already exist${digests.size === 1 ? ` as ${[...digests][0]}` : ''}; build skipped (set force: true to rebuild).`)
   } else {
-    if (existing && repo.imageTagMutability === 'IMMUTABLE') {
-      throw new GpushipError(`${ref(primary)} already exists (${existing.digest}) and repository '${o.repository}' has immutable tags, so it cannot be pushed again.`, {
-        input: o.force ? 'force' : 'tags',
-        hint: 'Use a new tag (the default is the commit SHA), or set skip-if-exists: true to reuse the existing image.'
-      })
+    if (existing.size > 0 && repo.imageTagMutability === 'IMMUTABLE') {
+      // ECR refuses to move an immutable tag; push the new ones and say which keep the old image.
+      pushTags = o.tags.filter((t) => !existing.has(t))
+      const kept = [...existing].map(([t, d]) => `${t} (${d})`).join(', ')
+      if (pushTags.length === 0) {
+        throw new GpushipError(`${kept} already exist${existing.size === 1 ? 's' : ''} and repository '${o.repository}' has immutable tags, so ${existing.size === 1 ? 'it' : 'they'} cannot be pushed again.`, {
+          input: o.force ? 'force' : 'tags',
+          hint: 'Add a new tag (the default is the commit SHA; e.g. tags: ${{ github.sha }}-${{ github.run_attempt }}), or set skip-if-exists: true to reuse the existing image.'
+        })
+      }
+      log.warning(`Immutable repository: ${kept} keep their image; the new build is pushed as ${pushTags.join(', ')}.`)
     }
     await phase('Build and push', async () => {
       const builder = await o.builder()
       builderKind = builder.kind
       try {
         await builder.login(toRegistryLogin(login, tls))
-        const built = await builder.buildAndPush({ context: o.context, dockerfile, tags: o.tags.map(ref), buildArgs: o.buildArgs ?? {}, platforms: o.platforms ?? [], cache: o.cache?.type === 'registry' ? { type: 'registry', ref: o.cache.ref ?? ref('buildcache') } : (o.cache ?? { type: 'none' }), labels: o.labels ?? {} })
+        const built = await builder.buildAndPush({ context: o.context, dockerfile, tags: pushTags.map(ref), buildArgs: o.buildArgs ?? {}, platforms: o.platforms ?? [], cache: o.cache?.type === 'registry' ? { type: 'registry', ref: o.cache.ref ?? ref('buildcache') } : (o.cache ?? { type: 'none' }), labels: o.labels ?? {} })
         if (built.digest) log.info(`${builder.kind} pushed ${built.digest}`)
         pushedByBuilder = built.digest
       } finally {
@@ -122,19 +140,15 @@ export async function buildAndPushImage(o: BuildPushOptions): Promise<BuildPushR
       }
     })
   }
+  const primary = pushTags[0]
 
   const digest = await phase('Resolve digest', async () => {
-    const head = skipped ? existing : await resolveRegistryDigest(login, o.repository, primary, regOpts)
+    const known = existing.get(primary)
+    const head = skipped && known ? { digest: known } : await resolveRegistryDigest(login, o.repository, primary, regOpts)
     if (!head) throw new GpushipError(`The registry does not serve ${ref(primary)} after the push.`, { code: 'DigestMismatch', hint: 'The push did not reach this registry; check the build log and the registry endpoint.' })
     if (pushedByBuilder && pushedByBuilder !== head.digest) checkDigestsAgree(ref(primary), head.digest, pushedByBuilder)
     const described = await ecr.describeImage(o.repository, { tag: primary })
     checkDigestsAgree(ref(primary), head.digest, described?.digest)
-    if (skipped) {
-      for (const t of o.tags.slice(1)) {
-        const other = await resolveRegistryDigest(login, o.repository, t, regOpts)
-        if (other?.digest !== head.digest) log.warning(`Tag ${t} ${other ? `points at ${other.digest}` : 'is missing'}, not at ${head.digest}; set force: true to rebuild and retag.`)
-      }
-    }
     log.info(`Registry and ECR agree: ${head.digest}`)
     return head.digest
   })
@@ -168,7 +182,7 @@ export async function buildAndPushImage(o: BuildPushOptions): Promise<BuildPushR
       )
     }
   }
-  return { image: `${login.registry}/${o.repository}@${digest}`, digest, registry: login.registry, repository: o.repository, tags: o.tags, skipped, repositoryCreated: repo.created, builder: builderKind, models, scan, phases }
+  return { image: `${login.registry}/${o.repository}@${digest}`, digest, registry: login.registry, repository: o.repository, tags: skipped ? o.tags.filter((t) => existing.get(t) === digest) : pushTags, skipped, repositoryCreated: repo.created, builder: builderKind, models, scan, phases }
 }
 
 function toRegistryLogin(login: EcrLogin, tls: boolean) {
