@@ -99,6 +99,15 @@ describe('aws-credentials: success', () => {
     expect(r.leaks).toEqual([])
   })
 
+  test('retry-max-attempts bounds the attempts', async () => {
+    w.sim.faults.add({ kind: 'throttle', service: 'sts', action: 'AssumeRoleWithWebIdentity', times: 5 })
+    const r = await run({ 'retry-max-attempts': '2' })
+    expect(r.exitCode).toBe(1)
+    expect(stsCalls('AssumeRoleWithWebIdentity')).toHaveLength(2)
+    expect(r.errors.join('\n')).toContain('Throttling')
+    expect(r.leaks).toEqual([])
+  })
+
   test('role chaining assumes the second role with the first credentials; post blanks AWS_*', async () => {
     w.sim.createRole({ account: '123456789012', name: 'cluster-admin', maxSessionDuration: 43200, trustPolicy: { Statement: [{ Effect: 'Allow', Principal: { AWS: ROLE }, Action: 'sts:AssumeRole' }] } })
     const first = await run()

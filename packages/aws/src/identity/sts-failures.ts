@@ -1,5 +1,5 @@
 import { GpushipError } from '@gpuship/core'
-import { awsErrorCode } from './aws-errors.js'
+import { awsErrorCode, isRetryableAwsError } from './aws-errors.js'
 import { claimsTable, suggestedTrustStatement, type TokenClaims } from './token-claims.js'
 
 export interface FailureContext {
@@ -76,5 +76,9 @@ export function explainStsFailure(err: unknown, ctx: FailureContext): GpushipErr
   if (code === 'RegionDisabledException') {
     return new GpushipError(`STS is not activated in this region for the account: ${awsMessage}`, { ...base, input: 'aws-region', hint: 'Activate the region in IAM > Account settings > Security Token Service (STS) endpoints, or use another aws-region.' })
   }
-  return new GpushipError(`${ctx.operation} on ${ctx.roleArn} failed: ${code ? `${code}: ` : ''}${awsMessage}`, { ...base })
+  const transient = isRetryableAwsError(err)
+  return new GpushipError(`${ctx.operation} on ${ctx.roleArn} failed${transient ? ' on every attempt' : ''}: ${code ? `${code}: ` : ''}${awsMessage}`, {
+    ...base,
+    ...(transient ? { input: 'retry-max-attempts', hint: 'STS was throttling, unavailable or unreachable each time. Re-run the job, or raise retry-max-attempts; check the runner can reach the regional STS endpoint (proxy, VPC endpoint).' } : {})
+  })
 }
