@@ -43,7 +43,7 @@ describe('actions/ship composite', () => {
     expect(Object.keys(ship.inputs ?? {}).filter((i) => !used.has(i))).toEqual([])
   })
 
-  test.each(['aws-credentials', 'ecr-build-push', 'eks-kubeconfig', 'triton-rollout'])('the %s step sets only inputs the action declares, and all required ones', (name) => {
+  test.each(['aws-credentials', 'ecr-build-push', 'eks-kubeconfig', 'triton-rollout'])('the %s step sets only inputs the action declares, all required ones, and every default (a bundle run by path gets none)', (name) => {
     const meta = sibling(name)
     if (!meta) {
       // Not landed yet: the lead reconciles once its action.yml exists (this test then checks it).
@@ -56,7 +56,7 @@ describe('actions/ship composite', () => {
       .map((k) => k.slice(6).toLowerCase())
     const declared = Object.keys(meta.inputs ?? {})
     expect(set.filter((s) => !declared.includes(s))).toEqual([])
-    const required = Object.entries(meta.inputs ?? {}).filter(([, v]) => v.required && v.default === undefined).map(([k]) => k)
-    expect(required.filter((r) => !set.includes(r))).toEqual([])
+    const needed = Object.entries(meta.inputs ?? {}).filter(([, v]) => (v.required && v.default === undefined) || (v.default !== undefined && v.default !== '')).map(([k]) => k)
+    expect(needed.filter((r) => !set.includes(r))).toEqual([])
   })
 })
