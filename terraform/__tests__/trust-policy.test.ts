@@ -4,9 +4,10 @@ import { describe, test, expect, beforeAll } from '@jest/globals'
 import { writeFileSync, mkdtempSync, copyFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
-import type { Hcl, TfDir } from '../tools/hcl.js'
+import type { TfDir } from '../tools/hcl.js'
 import { evaluate, scopeFor } from '../tools/hcl-eval.js'
 import { allows, githubClaims, type Statement } from '../tools/iam-condition.js'
+import { trustPolicies as evaluateTrust } from '../tools/trust-policies.js'
 import { loadAll, hasTerraform, terraform, moduleDir } from './lib/load.js'
 
 let oidc: TfDir
@@ -19,21 +20,8 @@ const BASE = { repository: REPO, state_bucket_arn: 'arn:aws:s3:::acme-tfstate', 
 
 /** The trust statement of every role the module creates, for these variables. */
 async function trustPolicies(given: Record<string, unknown> = {}): Promise<Record<string, Statement>> {
-  const scope = scopeFor(oidc.variables, { ...BASE, ...given }, oidc.locals)
-  const doc = oidc.data.aws_iam_policy_document.trust
-  expect(doc.for_each).toBe('${local.roles}')
-  const roles = (await evaluate('${local.roles}', scope)) as Record<string, string[]>
-  const out: Record<string, Statement> = {}
-  for (const [key, value] of Object.entries(roles)) {
-    const [st] = (await evaluate(doc.statement, { ...scope, each: { key, value } })) as Hcl[]
-    out[key] = {
-      effect: st.effect,
-      actions: st.actions,
-      principals: st.principals,
-      conditions: st.condition.map((c: Hcl) => ({ test: c.test, variable: c.variable, values: c.values }))
-    }
-  }
-  return out
+  expect(oidc.data.aws_iam_policy_document.trust.for_each).toBe('${local.roles}')
+  return evaluateTrust({ ...BASE, ...given }, oidc)
 }
 
 const push = (repo: string, branch: string) => githubClaims({ sub: `repo:${repo}:ref:refs/heads/${branch}` })

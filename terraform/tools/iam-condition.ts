@@ -83,3 +83,8 @@ export function githubClaims(c: { sub: string; aud?: string; repository?: string
     [`${host}:ref`]: c.ref
   }
 }
+
+/** Each condition of a statement with whether the claims satisfy it, for "why was I denied?". */
+export function explain(statement: Statement, claims: Claims): { condition: Condition; actual: Claims[string]; matches: boolean }[] {
+  return statement.conditions.map((condition) => ({ condition, actual: claims[condition.variable], matches: conditionMatches(condition, claims) }))
+}
