@@ -82,6 +82,19 @@ describe('ecr-build-push action', () => {
     expect(ecrService(sim).calls.length).toBe(calls)
   })
 
+  test('the scan gate fails the step and the summary lists the findings, escaped', async () => {
+    const workspace = ctx({ marker: 'scan' })
+    const inputs = { repository: 'scanned', 'create-repository': 'true', builder: 'buildah', tags: 'v1', 'scan-severity-threshold': 'high' }
+    ecrService(sim).seedFindings('scanned', 'v1', [{ name: 'CVE-2026-9999 <b>|x', severity: 'CRITICAL' }])
+    const r = await runAction({ actionDir, inputs, env, workspace, secrets, timeoutMs: 60_000 })
+    expect(r.exitCode).toBe(1)
+    expect(r.errors[0]).toMatch(/findings at or above HIGH: 1 CRITICAL/)
+    expect(r.summary).toContain('| CRITICAL | 1 |')
+    expect(r.summary).toContain('CVE\\-2026\\-9999 &lt;b&gt;\\|x')
+    expect(r.summary).not.toContain('<b>')
+    expect(r.leaks).toEqual([])
+  })
+
   test('a registry host in repository is refused with the fix', async () => {
     const r = await runAction({ actionDir, inputs: { repository: '123456789012.dkr.ecr.us-east-1.amazonaws.com/triton' }, env, workspace: ctx() })
     expect(r.exitCode).toBe(1)

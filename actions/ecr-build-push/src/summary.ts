@@ -39,5 +39,11 @@ export function renderFailureSummary(err: unknown, inputs?: Inputs): string {
   s.code(message)
   if (isGpushipError(err) && err.hint) s.raw(`**Fix:** ${escapeMarkdown(err.hint)}`)
   if (isGpushipError(err) && err.input) s.raw(`Input: ${inlineCode(err.input)}`)
+  const scan = (err as { scan?: BuildPushResult['scan'] }).scan
+  if (scan) {
+    const worst = scan.result.findings.slice(0, 20).map((f) => [f.severity, f.name, f.uri ?? ''])
+    s.table(['severity', 'count'], Object.entries(scan.result.counts).map(([k, v]) => [k, String(v)]))
+    if (worst.length) s.details(`Findings (${scan.result.findings.length})`, table(['severity', 'finding', 'link'], worst))
+  }
   return s.toString()
 }
