@@ -1,6 +1,6 @@
 import { describe, test, expect, beforeAll, afterAll, jest } from '@jest/globals'
 import { execFile } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -68,6 +68,16 @@ describe('awscli against the doctor services', () => {
     expect(acts.Activities[0]).toMatchObject({ StatusCode: 'Successful', AutoScalingGroupName: 'eks-gpu-asg' })
     const lbs = await awscli(['elbv2', 'describe-load-balancers'])
     expect(lbs.LoadBalancers[0]).toMatchObject({ Scheme: 'internet-facing', State: { Code: 'active' }, Type: 'network' })
+  })
+})
+
+// Debian's awscli v2 (its own botocore fork) when installed, for the two commands the brief names.
+const V2 = '/usr/bin/aws'
+;(existsSync(V2) ? describe : describe.skip)('awscli v2 (/usr/bin/aws)', () => {
+  const v2 = async (args: string[]) => JSON.parse((await exec(V2, [...args, '--endpoint-url', aws.endpoint, '--region', s.region, '--output', 'json'], { env })).stdout)
+  test('ec2 describe-subnets and eks describe-nodegroup', async () => {
+    expect((await v2(['ec2', 'describe-subnets', '--filters', 'Name=vpc-id,Values=vpc-0gpuprod'])).Subnets).toHaveLength(4)
+    expect((await v2(['eks', 'describe-nodegroup', '--cluster-name', 'gpu-prod', '--nodegroup-name', 'system'])).nodegroup).toMatchObject({ nodegroupName: 'system', scalingConfig: { desiredSize: 1 }, health: { issues: [] } })
   })
 })
 
