@@ -80,8 +80,8 @@ export function attributeDiff(change: Change, redact?: Redact): AttrDiff[] {
   const after = new Map<string, string>()
   if (change.before !== undefined && change.before !== null) flatten(change.before, change.before_sensitive, undefined, '', before, redact)
   if (change.after !== undefined || change.after_unknown) flatten(change.after ?? {}, change.after_sensitive, change.after_unknown, '', after, redact)
-  const forcing = new Set((change.replace_paths ?? []).map(pathKey))
-  const forces = (p: string) => [...forcing].some((f) => f !== '' && (p === f || p.startsWith(`${f}.`) || p.startsWith(`${f}[`)))
+  const forcing = (change.replace_paths ?? []).map(pathKey).filter((f) => f !== '')
+  const forces = (p: string) => forcing.length > 0 && forcing.some((f) => p === f || p.startsWith(`${f}.`) || p.startsWith(`${f}[`))
   const out: AttrDiff[] = []
   const paths = [...new Set([...before.keys(), ...after.keys()])].sort()
   for (const p of paths) {

@@ -76,10 +76,16 @@ function diffBlock(change: Change, redact: Redact): string {
   return lines.length ? codeBlock(lines.join('\n'), 'diff') : '_No attribute changes._'
 }
 
-function resourceSection(title: string, icon: string, changes: ResourceChange[], redact: Redact): string {
+function resourceSection(title: string, icon: string, changes: ResourceChange[], redact: Redact, budget = Number.POSITIVE_INFINITY): string {
   const rows = changes.map((rc) => [code(rc.address), rc.type ? code(rc.type) : '', extras(rc)])
   const body = [`#### ${icon} ${title} (${changes.length})`, table(['Resource', 'Type', 'Notes'], rows, { raw: true })]
-  for (const rc of changes) body.push(addressDetails(rc.address, diffBlock(rc.change, redact)))
+  let used = body[0].length + body[1].length
+  for (const rc of changes) {
+    if (used > budget) break
+    const d = addressDetails(rc.address, diffBlock(rc.change, redact))
+    used += d.length + 2
+    body.push(d)
+  }
   return body.join('\n\n')
 }
 
@@ -141,9 +147,16 @@ export function renderPlan(plan: PlanJson, opts: RenderOptions = {}): RenderedPl
 
   const redact = sensitiveRedactor(plan)
   const cuttable: string[] = []
+  // Detail past the limit would be cut anyway: stop rendering it (a 10,000-resource comment
+  // render then costs what the first few hundred resources cost).
+  let budget = Number.isFinite(limit) ? limit * 1.5 : Number.POSITIVE_INFINITY
   for (const [kind, title, icon] of SECTIONS) {
     const of = changes.filter((rc) => kindOf(rc.change.actions) === kind)
-    if (of.length) cuttable.push(resourceSection(title, icon, of, redact))
+    if (!of.length) continue
+    const section = resourceSection(title, icon, of, redact, budget)
+    budget -= section.length
+    cuttable.push(section)
+    if (budget <= 0) break
   }
   const outs = outputsSection(plan, redact)
   if (outs) cuttable.push(outs)

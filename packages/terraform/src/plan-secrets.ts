@@ -43,7 +43,9 @@ export function sensitiveValues(plan: PlanJson): Set<string> {
 
 /** A redactor for rendered leaves: any text containing a sensitive value becomes "(sensitive)". */
 export function sensitiveRedactor(plan: PlanJson): (rendered: string) => string | undefined {
-  const secrets = [...sensitiveValues(plan)].sort((a, b) => b.length - a.length)
-  if (!secrets.length) return () => undefined
-  return (rendered) => (secrets.some((s) => rendered.includes(s) || rendered.includes(JSON.stringify(s).slice(1, -1))) ? '(sensitive)' : undefined)
+  const raw = [...sensitiveValues(plan)]
+  if (!raw.length) return () => undefined
+  // Rendered leaves are JSON: look for each secret both as is and JSON-escaped.
+  const needles = [...new Set(raw.flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]))]
+  return (rendered) => (needles.some((n) => rendered.includes(n)) ? '(sensitive)' : undefined)
 }
