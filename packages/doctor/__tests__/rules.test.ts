@@ -19,6 +19,14 @@ describe('the healthy evidence', () => {
     for (const r of RULES) expect(r).toMatchObject({ id: expect.stringMatching(/^[a-z0-9-]+$/), title: expect.any(String), reads: expect.arrayContaining([expect.stringMatching(/^(eks|ec2|iam|autoscaling|elasticloadbalancing):(Describe|List|Get)|^k8s:(GET|LIST) /)]) })
     expect(new Set(RULES.map((r) => r.id)).size).toBe(RULES.length)
   })
+  test('the read-only IAM policy in the runbooks README allows every AWS call a rule reads', () => {
+    const readme = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../../docs/runbooks/README.md'), 'utf8')
+    const policy = JSON.parse(/```json\n([\s\S]*?)```/.exec(readme)?.[1] ?? '{}') as { Statement: { Action: string[] }[] }
+    const allowed = new Set(policy.Statement.flatMap((s) => s.Action))
+    const needed = [...new Set(RULES.flatMap((r) => r.reads).filter((c) => !c.startsWith('k8s:')))]
+    expect(needed.filter((c) => !allowed.has(c))).toEqual([])
+    expect([...allowed].filter((a) => !/:(Describe|List|Get)/.test(a))).toEqual([])
+  })
   test.each(RULES.map((r) => [r.id, r]))('%s has a runbook page naming what it reads', (id, rule) => {
     const page = join(dirname(fileURLToPath(import.meta.url)), '../../../docs/runbooks', `${id}.md`)
     expect(existsSync(page)).toBe(true)

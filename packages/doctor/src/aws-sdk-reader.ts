@@ -271,8 +271,12 @@ export function createSdkAwsReader(opts: SdkReaderOptions): AwsReader {
     },
     async describeSecurityGroups(ids) {
       const { m, c } = await ec2()
-      const r = await c.send(new m.DescribeSecurityGroupsCommand({ GroupIds: ids }))
-      return (r.SecurityGroups ?? []).map((g) => ({ id: g.GroupId ?? '', name: g.GroupName ?? '', ingress: perms(g.IpPermissions), egress: perms(g.IpPermissionsEgress) }))
+      // A filter, not GroupIds: one deleted group (a node group health issue of its own) must not fail the whole read.
+      const groups = await all(async (NextToken) => {
+        const r = await c.send(new m.DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-id', Values: ids }], NextToken }))
+        return { items: r.SecurityGroups ?? [], next: r.NextToken }
+      })
+      return groups.map((g) => ({ id: g.GroupId ?? '', name: g.GroupName ?? '', ingress: perms(g.IpPermissions), egress: perms(g.IpPermissionsEgress) }))
     },
     async describeNetworkInterfaces(subnetIds) {
       const { m, c } = await ec2()

@@ -112,7 +112,7 @@ export const nodeRoleAccess: Rule = {
   id: 'node-role-no-access',
   title: 'Node role cannot authenticate to the cluster',
   category: 'nodes',
-  reads: ['eks:DescribeCluster', 'eks:ListAccessEntries', 'eks:DescribeAccessEntry', 'k8s:GET configmaps/aws-auth'],
+  reads: ['eks:DescribeCluster', 'eks:ListAccessEntries', 'eks:DescribeAccessEntry', 'eks:ListAssociatedAccessPolicies', 'k8s:GET configmaps/aws-auth'],
   check(e) {
     const mode = e.aws.cluster.authenticationMode ?? 'CONFIG_MAP'
     const useEntries = mode !== 'CONFIG_MAP'
