@@ -153,7 +153,7 @@ describe('teardown', () => {
   test('an orphan is reported with its delete command; ECR repositories are kept unless delete-images', async () => {
     const leftovers: TaggedResource[] = [
       { arn: 'arn:aws:ec2:us-east-1:123456789012:volume/vol-0pvc', tags: { 'kubernetes.io/cluster/gpu-prod': 'owned' } },
-      { arn: 'arn:aws:ecr:us-east-1:123456789012:repository/triton', tags: { 'gpuship:cluster': 'gpu-prod' } },
+      { arn: 'arn:aws:ecr:us-east-1:123456789012:repository/triton', tags: { 'gpuship.io/cluster': 'gpu-prod' } },
       { arn: 'arn:aws:ec2:us-east-1:123456789012:volume/vol-other', tags: { 'kubernetes.io/cluster/other': 'owned' } }
     ]
     const w = world({ leftovers })

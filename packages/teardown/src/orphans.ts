@@ -34,7 +34,7 @@ export function clusterTagKeys(cluster: string): { key: string; value?: string }
     { key: 'elbv2.k8s.aws/cluster', value: cluster },
     { key: 'cluster.k8s.amazonaws.com/name', value: cluster },
     { key: 'karpenter.sh/discovery', value: cluster },
-    { key: 'gpuship:cluster', value: cluster }
+    { key: 'gpuship.io/cluster', value: cluster }
   ]
 }
 
