@@ -2,7 +2,18 @@ import { describe, test, expect, beforeAll, afterAll } from '@jest/globals'
 import { existsSync, writeFileSync } from 'node:fs'
 import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { attachEcrRegistry, createAwsSimulator, createBuildahSandbox, ecrService, runAction, startRegistry, tempContext, type AwsSimulator, type BuildahSandbox, type LocalRegistry } from '@gpuship/testkit'
+import {
+  attachEcrRegistry,
+  createAwsSimulator,
+  createBuildahSandbox,
+  ecrService,
+  runAction,
+  startRegistry,
+  tempContext,
+  type AwsSimulator,
+  type BuildahSandbox,
+  type LocalRegistry
+} from '@gpuship/testkit'
 
 // The bundled action (node scripts/bundle.mjs --only ecr-build-push) run as the runner runs it,
 // against docker-registry + the AWS simulator's ECR, building with the real buildah.
@@ -22,7 +33,13 @@ function ctx(opts?: Parameters<typeof tempContext>[0]): string {
 }
 
 async function manifestDigest(repo: string, tag: string): Promise<string | null> {
-  const res = await fetch(`${registry.url}/v2/${repo}/manifests/${tag}`, { method: 'HEAD', headers: { authorization: `Basic ${Buffer.from(`${registry.username}:${registry.password}`).toString('base64')}`, accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json' } })
+  const res = await fetch(`${registry.url}/v2/${repo}/manifests/${tag}`, {
+    method: 'HEAD',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${registry.username}:${registry.password}`).toString('base64')}`,
+      accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json'
+    }
+  })
   return res.headers.get('docker-content-digest')
 }
 

@@ -37,7 +37,11 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
   const sha = env.GITHUB_SHA ?? ''
   const tags = r.list('tags')
   if (tags.length === 0) {
-    if (!/^[0-9a-f]{7,40}$/.test(sha)) throw new GpushipError('No tags given and GITHUB_SHA is not set.', { input: 'tags', hint: 'Set tags (e.g. tags: v1.2.3) when running outside a workflow.' })
+    if (!/^[0-9a-f]{7,40}$/.test(sha))
+      throw new GpushipError('No tags given and GITHUB_SHA is not set.', {
+        input: 'tags',
+        hint: 'Set tags (e.g. tags: v1.2.3) when running outside a workflow.'
+      })
     tags.push(sha)
   }
   const region = r.optionalString('aws-region') ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? ''
@@ -66,7 +70,8 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
     'aws-region': region,
     'ecr-endpoint': r.optionalString('ecr-endpoint')
   }
-  if (!region) throw new GpushipError('No AWS region.', { input: 'aws-region', hint: 'Run aws-credentials first (it exports AWS_REGION) or set aws-region: us-east-1.' })
+  if (!region)
+    throw new GpushipError('No AWS region.', { input: 'aws-region', hint: 'Run aws-credentials first (it exports AWS_REGION) or set aws-region: us-east-1.' })
   r.region('aws-region', { default: region })
   return inputs
 }

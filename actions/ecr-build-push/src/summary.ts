@@ -19,7 +19,9 @@ export function renderSummary(r: BuildPushResult): string {
     )
   )
   const checks = [
-    r.models ? `Triton model repository valid: ${r.models.models.map((m) => `${m.name} [${m.versions.join(',')}]`).join(', ')}` : 'No model repository in the context (validation skipped)',
+    r.models
+      ? `Triton model repository valid: ${r.models.models.map((m) => `${m.name} [${m.versions.join(',')}]`).join(', ')}`
+      : 'No model repository in the context (validation skipped)',
     `Digest agreed by the registry (manifest HEAD) and ECR DescribeImages`,
     r.repositoryCreated ? 'Repository created (immutable tags, scan on push)' : 'Repository existed',
     ...(r.builder ? [`Built with ${r.builder}`] : [])
@@ -27,9 +29,14 @@ export function renderSummary(r: BuildPushResult): string {
   s.list(checks)
   if (r.scan) {
     const counts = Object.entries(r.scan.result.counts)
-    s.paragraph(`Scan ${r.scan.result.status}: ${counts.length ? counts.map(([k, v]) => `${v} ${k}`).join(', ') : 'no findings'}; gate ${r.scan.verdict.passed ? 'passed' : 'failed'}.`)
+    s.paragraph(
+      `Scan ${r.scan.result.status}: ${counts.length ? counts.map(([k, v]) => `${v} ${k}`).join(', ') : 'no findings'}; gate ${r.scan.verdict.passed ? 'passed' : 'failed'}.`
+    )
   }
-  s.table(['phase', 'duration'], r.phases.map((p) => [p.name, formatDuration(p.ms)]))
+  s.table(
+    ['phase', 'duration'],
+    r.phases.map((p) => [p.name, formatDuration(p.ms)])
+  )
   return s.toString()
 }
 
@@ -42,7 +49,10 @@ export function renderFailureSummary(err: unknown, inputs?: Inputs): string {
   const scan = (err as { scan?: BuildPushResult['scan'] }).scan
   if (scan) {
     const worst = scan.result.findings.slice(0, 20).map((f) => [f.severity, f.name, f.uri ?? ''])
-    s.table(['severity', 'count'], Object.entries(scan.result.counts).map(([k, v]) => [k, String(v)]))
+    s.table(
+      ['severity', 'count'],
+      Object.entries(scan.result.counts).map(([k, v]) => [k, String(v)])
+    )
     if (worst.length) s.details(`Findings (${scan.result.findings.length})`, table(['severity', 'finding', 'link'], worst))
   }
   return s.toString()

@@ -9,9 +9,17 @@ import { parse } from 'yaml'
 // points at a sibling that exists. Siblings not written yet are reported, not failed.
 const here = join(dirname(fileURLToPath(import.meta.url)), '..')
 const actions = join(here, '..')
-type Meta = { name?: string; description?: string; branding?: unknown; inputs?: Record<string, { description?: string; required?: boolean; default?: unknown }>; outputs?: Record<string, { description?: string; value?: string }>; runs: { using: string; steps?: { id?: string; run?: string; env?: Record<string, string>; shell?: string; if?: string }[] } }
+type Meta = {
+  name?: string
+  description?: string
+  branding?: unknown
+  inputs?: Record<string, { description?: string; required?: boolean; default?: unknown }>
+  outputs?: Record<string, { description?: string; value?: string }>
+  runs: { using: string; steps?: { id?: string; run?: string; env?: Record<string, string>; shell?: string; if?: string }[] }
+}
 const ship = parse(readFileSync(join(here, 'action.yml'), 'utf8')) as Meta
-const sibling = (name: string): Meta | undefined => (existsSync(join(actions, name, 'action.yml')) ? (parse(readFileSync(join(actions, name, 'action.yml'), 'utf8')) as Meta) : undefined)
+const sibling = (name: string): Meta | undefined =>
+  existsSync(join(actions, name, 'action.yml')) ? (parse(readFileSync(join(actions, name, 'action.yml'), 'utf8')) as Meta) : undefined
 
 const steps = (ship.runs.steps ?? []).map((s) => {
   const m = /\$\{\{ github\.action_path \}\}\/\.\.\/([a-z0-9-]+)\/dist\/(post\/)?index\.js/.exec(s.run ?? '')
@@ -30,7 +38,13 @@ describe('actions/ship composite', () => {
   })
 
   test('chains aws-credentials -> ecr-build-push -> eks-kubeconfig -> triton-rollout, then clears credentials always', () => {
-    expect(steps.map((s) => `${s.action}${s.post ? '/post' : ''}`)).toEqual(['aws-credentials', 'ecr-build-push', 'eks-kubeconfig', 'triton-rollout', 'aws-credentials/post'])
+    expect(steps.map((s) => `${s.action}${s.post ? '/post' : ''}`)).toEqual([
+      'aws-credentials',
+      'ecr-build-push',
+      'eks-kubeconfig',
+      'triton-rollout',
+      'aws-credentials/post'
+    ])
     expect(steps[4].step.if).toBe('always()')
     for (const s of steps) expect(s.step.shell).toBe('bash')
     expect(steps[3].step.env?.INPUT_IMAGE).toBe('${{ steps.image.outputs.image }}')
@@ -43,20 +57,25 @@ describe('actions/ship composite', () => {
     expect(Object.keys(ship.inputs ?? {}).filter((i) => !used.has(i))).toEqual([])
   })
 
-  test.each(['aws-credentials', 'ecr-build-push', 'eks-kubeconfig', 'triton-rollout'])('the %s step sets only inputs the action declares, all required ones, and every default (a bundle run by path gets none)', (name) => {
-    const meta = sibling(name)
-    if (!meta) {
-      // Not landed yet: the lead reconciles once its action.yml exists (this test then checks it).
-      console.warn(`actions/${name}/action.yml does not exist yet; ship's mapping for it is unchecked`)
-      return
+  test.each(['aws-credentials', 'ecr-build-push', 'eks-kubeconfig', 'triton-rollout'])(
+    'the %s step sets only inputs the action declares, all required ones, and every default (a bundle run by path gets none)',
+    (name) => {
+      const meta = sibling(name)
+      if (!meta) {
+        // Not landed yet: the lead reconciles once its action.yml exists (this test then checks it).
+        console.warn(`actions/${name}/action.yml does not exist yet; ship's mapping for it is unchecked`)
+        return
+      }
+      const step = steps.find((s) => s.action === name && !s.post)!.step
+      const set = Object.keys(step.env ?? {})
+        .filter((k) => k.startsWith('INPUT_'))
+        .map((k) => k.slice(6).toLowerCase())
+      const declared = Object.keys(meta.inputs ?? {})
+      expect(set.filter((s) => !declared.includes(s))).toEqual([])
+      const needed = Object.entries(meta.inputs ?? {})
+        .filter(([, v]) => (v.required && v.default === undefined) || (v.default !== undefined && v.default !== ''))
+        .map(([k]) => k)
+      expect(needed.filter((r) => !set.includes(r))).toEqual([])
     }
-    const step = steps.find((s) => s.action === name && !s.post)!.step
-    const set = Object.keys(step.env ?? {})
-      .filter((k) => k.startsWith('INPUT_'))
-      .map((k) => k.slice(6).toLowerCase())
-    const declared = Object.keys(meta.inputs ?? {})
-    expect(set.filter((s) => !declared.includes(s))).toEqual([])
-    const needed = Object.entries(meta.inputs ?? {}).filter(([, v]) => (v.required && v.default === undefined) || (v.default !== undefined && v.default !== '')).map(([k]) => k)
-    expect(needed.filter((r) => !set.includes(r))).toEqual([])
-  })
+  )
 })

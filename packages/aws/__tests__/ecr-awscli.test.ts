@@ -1,6 +1,15 @@
 import { describe, test, expect, beforeAll, afterAll } from '@jest/globals'
 import { execFile } from 'node:child_process'
-import { attachEcrRegistry, createAwsSimulator, ecrService, pushOciImage, startRegistry, writeOciImage, type AwsSimulator, type LocalRegistry } from '@gpuship/testkit'
+import {
+  attachEcrRegistry,
+  createAwsSimulator,
+  ecrService,
+  pushOciImage,
+  startRegistry,
+  writeOciImage,
+  type AwsSimulator,
+  type LocalRegistry
+} from '@gpuship/testkit'
 
 // Fidelity: the real awscli (`aws ecr …` with --endpoint-url) against the simulated ECR, whose
 // images live in a real docker-registry. If botocore parses every answer, so will the SDK.
@@ -48,9 +57,23 @@ afterAll(async () => {
 
 describe('aws ecr against the simulator', () => {
   test('create-repository with immutable tags and scan on push, then describe-repositories', async () => {
-    const c = await aws('create-repository', '--repository-name', 'triton', '--image-tag-mutability', 'IMMUTABLE', '--image-scanning-configuration', 'scanOnPush=true')
+    const c = await aws(
+      'create-repository',
+      '--repository-name',
+      'triton',
+      '--image-tag-mutability',
+      'IMMUTABLE',
+      '--image-scanning-configuration',
+      'scanOnPush=true'
+    )
     expect(c.stderr).toBe('')
-    expect(c.json.repository).toMatchObject({ repositoryName: 'triton', imageTagMutability: 'IMMUTABLE', imageScanningConfiguration: { scanOnPush: true }, repositoryUri: `${registry.host}/triton`, registryId: '123456789012' })
+    expect(c.json.repository).toMatchObject({
+      repositoryName: 'triton',
+      imageTagMutability: 'IMMUTABLE',
+      imageScanningConfiguration: { scanOnPush: true },
+      repositoryUri: `${registry.host}/triton`,
+      registryId: '123456789012'
+    })
     const d = await aws('describe-repositories', '--repository-names', 'triton')
     expect(d.json.repositories).toHaveLength(1)
     // awscli v1 prints the wire value (epoch seconds); botocore accepted it as a timestamp.
@@ -76,7 +99,11 @@ describe('aws ecr against the simulator', () => {
 
   test('describe-images and batch-get-image report the digest the registry computed', async () => {
     const d = await aws('describe-images', '--repository-name', 'triton', '--image-ids', 'imageTag=v1')
-    expect(d.json.imageDetails[0]).toMatchObject({ imageDigest: digest, imageTags: ['v1'], imageManifestMediaType: 'application/vnd.oci.image.manifest.v1+json' })
+    expect(d.json.imageDetails[0]).toMatchObject({
+      imageDigest: digest,
+      imageTags: ['v1'],
+      imageManifestMediaType: 'application/vnd.oci.image.manifest.v1+json'
+    })
     expect(d.json.imageDetails[0].imageSizeInBytes).toBeGreaterThan(0)
     const b = await aws('batch-get-image', '--repository-name', 'triton', '--image-ids', 'imageTag=v1', 'imageTag=v9')
     expect(b.json.images[0].imageId.imageDigest).toBe(digest)

@@ -1,5 +1,14 @@
 import { describe, test, expect, beforeAll, afterAll } from '@jest/globals'
-import { createAwsSimulator, attachEcrRegistry, ecrService, pushOciImage, startRegistry, writeOciImage, type AwsSimulator, type LocalRegistry } from '@gpuship/testkit'
+import {
+  createAwsSimulator,
+  attachEcrRegistry,
+  ecrService,
+  pushOciImage,
+  startRegistry,
+  writeOciImage,
+  type AwsSimulator,
+  type LocalRegistry
+} from '@gpuship/testkit'
 import { createMasker } from '@gpuship/core'
 import { createEcrClient } from '../src/ecr/ecr-client.js'
 
@@ -20,7 +29,8 @@ afterAll(async () => {
   await registry?.close()
 })
 
-const client = (over: Partial<Parameters<typeof createEcrClient>[0]> = {}) => createEcrClient({ region: 'us-east-1', endpoint: sim.endpoint, credentials: key, sleep: noSleep, ...over })
+const client = (over: Partial<Parameters<typeof createEcrClient>[0]> = {}) =>
+  createEcrClient({ region: 'us-east-1', endpoint: sim.endpoint, credentials: key, sleep: noSleep, ...over })
 
 describe('createEcrClient', () => {
   test('two jobs ensuring the same repository at once both succeed, one creates it', async () => {
@@ -31,7 +41,10 @@ describe('createEcrClient', () => {
   })
 
   test('a missing repository without create names the input and the fix', async () => {
-    await expect(client().ensureRepository('absent', { create: false })).rejects.toMatchObject({ input: 'repository', message: "ECR repository 'absent' does not exist." })
+    await expect(client().ensureRepository('absent', { create: false })).rejects.toMatchObject({
+      input: 'repository',
+      message: "ECR repository 'absent' does not exist."
+    })
   })
 
   test('login decodes the token, masks token and password, and normalises the endpoint', async () => {
@@ -54,21 +67,31 @@ describe('createEcrClient', () => {
     await expect(client().login()).resolves.toMatchObject({ username: registry.username })
     sim.faults.add({ kind: 'error', service: 'ecr', action: 'DescribeRepositories', code: 'AccessDeniedException', status: 400 })
     const before = sim.faults.hits.length
-    await expect(client().ensureRepository('x1', { create: true })).rejects.toThrow(/ECR DescribeRepositories for repository 'x1' failed: AccessDeniedException/)
+    await expect(client().ensureRepository('x1', { create: true })).rejects.toThrow(
+      /ECR DescribeRepositories for repository 'x1' failed: AccessDeniedException/
+    )
     expect(sim.faults.hits.length - before).toBe(1)
   })
 
   test('an unreachable endpoint is retried, then reported with the endpoint hint', async () => {
     let waits = 0
     const dead = createEcrClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9', credentials: key, sleep: async () => void waits++, maxAttempts: 3 })
-    await expect(dead.login()).rejects.toMatchObject({ message: expect.stringMatching(/ECONNREFUSED/), hint: expect.stringMatching(/AWS_ENDPOINT_URL_ECR/), retryable: true })
+    await expect(dead.login()).rejects.toMatchObject({
+      message: expect.stringMatching(/ECONNREFUSED/),
+      hint: expect.stringMatching(/AWS_ENDPOINT_URL_ECR/),
+      retryable: true
+    })
     expect(waits).toBe(2)
   })
 
   test('scan findings are returned with counts; no scan is undefined', async () => {
     const digest = await pushOciImage(registry.url, 'imgs', 'v2', writeOciImage({ b: '2' }), registry)
     ecrService(sim).seedFindings('imgs', digest, [{ name: 'CVE-1', severity: 'MEDIUM' }])
-    expect(await client().scanFindings('imgs', digest)).toMatchObject({ status: 'COMPLETE', counts: { MEDIUM: 1 }, findings: [{ name: 'CVE-1', severity: 'MEDIUM' }] })
+    expect(await client().scanFindings('imgs', digest)).toMatchObject({
+      status: 'COMPLETE',
+      counts: { MEDIUM: 1 },
+      findings: [{ name: 'CVE-1', severity: 'MEDIUM' }]
+    })
     ecrService(sim).scanInProgress('imgs', 2)
     let waited = 0
     const patient = client({ sleep: async () => void waited++ })

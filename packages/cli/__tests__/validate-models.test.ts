@@ -36,7 +36,10 @@ describe('gpuship validate-models', () => {
       expect(r.out).toContain(`models/m/config.pbtxt:1: error: name "x" does not match the model folder 'm'`)
       const j = await cli(['models', '--json'], dir)
       expect(j.code).toBe(1)
-      expect(JSON.parse(j.out)).toMatchObject({ valid: false, problems: expect.arrayContaining([expect.objectContaining({ file: 'models/m/config.pbtxt', line: 1, severity: 'error' })]) })
+      expect(JSON.parse(j.out)).toMatchObject({
+        valid: false,
+        problems: expect.arrayContaining([expect.objectContaining({ file: 'models/m/config.pbtxt', line: 1, severity: 'error' })])
+      })
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }

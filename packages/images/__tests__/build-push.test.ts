@@ -4,7 +4,17 @@ import { join } from 'node:path'
 import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr'
 import { createEcrClient, type EcrClient } from '@gpuship/aws'
 import { createMasker, silentLogger, isGpushipError } from '@gpuship/core'
-import { attachEcrRegistry, createAwsSimulator, createBuildahSandbox, ecrService, startRegistry, tempContext, type AwsSimulator, type BuildahSandbox, type LocalRegistry } from '@gpuship/testkit'
+import {
+  attachEcrRegistry,
+  createAwsSimulator,
+  createBuildahSandbox,
+  ecrService,
+  startRegistry,
+  tempContext,
+  type AwsSimulator,
+  type BuildahSandbox,
+  type LocalRegistry
+} from '@gpuship/testkit'
 import { buildAndPushImage, createBuildahBuilder, createToolRunner, type Builder, type BuildPushOptions } from '../src/index.js'
 
 // Real parts: Debian's docker-registry (htpasswd auth) and buildah (vfs, chroot) on loopback,
@@ -25,7 +35,12 @@ function ecr(): EcrClient {
 function builder(): () => Promise<Builder> {
   return async () => {
     builds++
-    return createBuildahBuilder({ run: createToolRunner(silentLogger), log: silentLogger, storage: { root: store.root, runroot: store.runroot, driver: 'vfs' }, isolation: 'chroot' })
+    return createBuildahBuilder({
+      run: createToolRunner(silentLogger),
+      log: silentLogger,
+      storage: { root: store.root, runroot: store.runroot, driver: 'vfs' },
+      isolation: 'chroot'
+    })
   }
 }
 
@@ -36,14 +51,28 @@ function context(opts?: Parameters<typeof tempContext>[0]): string {
 }
 
 function options(over: Partial<BuildPushOptions>): BuildPushOptions {
-  return { repository: 'triton', context: context(), tags: ['abc1234'], region: 'us-east-1', createRepository: true, skipIfExists: true, builder: builder(), ecr: ecr(), retry: { sleep: noSleep, maxAttempts: 3 }, ...over }
+  return {
+    repository: 'triton',
+    context: context(),
+    tags: ['abc1234'],
+    region: 'us-east-1',
+    createRepository: true,
+    skipIfExists: true,
+    builder: builder(),
+    ecr: ecr(),
+    retry: { sleep: noSleep, maxAttempts: 3 },
+    ...over
+  }
 }
 
 /** The registry's own answer, asked directly (not through the code under test). */
 async function registryDigest(repo: string, tag: string): Promise<string | null> {
   const res = await fetch(`${registry.url}/v2/${repo}/manifests/${tag}`, {
     method: 'HEAD',
-    headers: { authorization: `Basic ${Buffer.from(`${registry.username}:${registry.password}`).toString('base64')}`, accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json' }
+    headers: {
+      authorization: `Basic ${Buffer.from(`${registry.username}:${registry.password}`).toString('base64')}`,
+      accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json'
+    }
   })
   return res.headers.get('docker-content-digest')
 }
@@ -149,7 +178,9 @@ describe('buildAndPushImage with buildah and docker-registry', () => {
     attachEcrRegistry(sim, { ...registry, password: wrong })
     try {
       const masker = createMasker()
-      const e = await failure(buildAndPushImage(options({ tags: ['creds'], ecr: createEcrClient({ region: 'us-east-1', endpoint: sim.endpoint, credentials: key, masker }) })))
+      const e = await failure(
+        buildAndPushImage(options({ tags: ['creds'], ecr: createEcrClient({ region: 'us-east-1', endpoint: sim.endpoint, credentials: key, masker }) }))
+      )
       expect(e.message).toMatch(/refused the ECR credentials \(HTTP 401\)/)
       expect(e.message).not.toContain(wrong)
       expect(masker.values).toContain(wrong)

@@ -13,7 +13,15 @@ function recorder(fail: (c: Call) => boolean = () => false): { run: ToolRunner; 
   return { run, calls }
 }
 
-const req: BuildRequest = { context: '/ctx', dockerfile: '/ctx/Dockerfile', tags: ['reg:5000/triton:abc', 'reg:5000/triton:latest'], buildArgs: { TRITON_VERSION: '24.08' }, platforms: ['linux/amd64'], cache: { type: 'none' }, labels: { 'org.opencontainers.image.revision': 'abc' } }
+const req: BuildRequest = {
+  context: '/ctx',
+  dockerfile: '/ctx/Dockerfile',
+  tags: ['reg:5000/triton:abc', 'reg:5000/triton:latest'],
+  buildArgs: { TRITON_VERSION: '24.08' },
+  platforms: ['linux/amd64'],
+  cache: { type: 'none' },
+  labels: { 'org.opencontainers.image.revision': 'abc' }
+}
 const login = { registry: 'reg:5000', username: 'AWS', password: 's3cret-password', tls: false }
 
 describe('buildah builder', () => {
@@ -29,7 +37,19 @@ describe('buildah builder', () => {
     expect(calls[0].args.slice(0, 7)).toEqual(['--root', '/r', '--runroot', '/rr', '--storage-driver', 'vfs', 'login'])
     expect(calls[0].env?.REGISTRY_AUTH_FILE).toMatch(/gpuship-buildah-.*auth\.json$/)
     const build = calls[1].args
-    expect(build).toEqual(expect.arrayContaining(['build', '--isolation', 'chroot', '--platform', 'linux/amd64', '--build-arg', 'TRITON_VERSION=24.08', '--label', 'org.opencontainers.image.revision=abc']))
+    expect(build).toEqual(
+      expect.arrayContaining([
+        'build',
+        '--isolation',
+        'chroot',
+        '--platform',
+        'linux/amd64',
+        '--build-arg',
+        'TRITON_VERSION=24.08',
+        '--label',
+        'org.opencontainers.image.revision=abc'
+      ])
+    )
     expect(build[build.length - 1]).toBe('/ctx')
     const pushes = calls.filter((c) => c.args.includes('push'))
     expect(pushes.map((c) => c.args[c.args.length - 1])).toEqual(['docker://reg:5000/triton:abc', 'docker://reg:5000/triton:latest'])
@@ -62,14 +82,29 @@ describe('docker builder', () => {
     expect(calls[0].env?.DOCKER_CONFIG).toMatch(/gpuship-docker-/)
     const a = calls[1].args
     expect(a.slice(0, 3)).toEqual(['buildx', 'build', '--push'])
-    expect(a).toEqual(expect.arrayContaining(['-t', 'reg:5000/triton:abc', 'reg:5000/triton:latest', '--platform', 'linux/amd64,linux/arm64', '--cache-from', 'type=gha,scope=triton', '--cache-to', 'type=gha,mode=max,scope=triton']))
+    expect(a).toEqual(
+      expect.arrayContaining([
+        '-t',
+        'reg:5000/triton:abc',
+        'reg:5000/triton:latest',
+        '--platform',
+        'linux/amd64,linux/arm64',
+        '--cache-from',
+        'type=gha,scope=triton',
+        '--cache-to',
+        'type=gha,mode=max,scope=triton'
+      ])
+    )
     for (const c of calls) expect(c.args.join(' ')).not.toContain(login.password)
     await b.cleanup()
   })
 
   test.each([
     [{ type: 'none' } as const, []],
-    [{ type: 'registry', ref: 'r/t:buildcache' } as const, ['--cache-from', 'type=registry,ref=r/t:buildcache', '--cache-to', 'type=registry,ref=r/t:buildcache,mode=max,image-manifest=true,oci-mediatypes=true']]
+    [
+      { type: 'registry', ref: 'r/t:buildcache' } as const,
+      ['--cache-from', 'type=registry,ref=r/t:buildcache', '--cache-to', 'type=registry,ref=r/t:buildcache,mode=max,image-manifest=true,oci-mediatypes=true']
+    ]
   ])('cache %j', (cache, args) => {
     expect(cacheArgs(cache)).toEqual(args)
   })

@@ -44,18 +44,42 @@ describe('validateModelRepository', () => {
   })
 
   test.each<[string, Record<string, string>, string]>([
-    ['name mismatch', { 'm/config.pbtxt': '\nname: "other"\nbackend: "python"', 'm/1/model.py': '' }, 'models/m/config.pbtxt:2: error: name "other" does not match the model folder \'m\''],
+    [
+      'name mismatch',
+      { 'm/config.pbtxt': '\nname: "other"\nbackend: "python"', 'm/1/model.py': '' },
+      'models/m/config.pbtxt:2: error: name "other" does not match the model folder \'m\''
+    ],
     ['missing name', { 'm/config.pbtxt': 'backend: "python"', 'm/1/model.py': '' }, 'models/m/config.pbtxt:1: error: missing name; add name: "m"'],
     ['no platform or backend', { 'm/config.pbtxt': 'name: "m"', 'm/1/': '' }, 'models/m/config.pbtxt:1: error: neither platform nor backend is set'],
     ['unknown platform', { 'm/config.pbtxt': 'name: "m"\nplatform: "onnx"', 'm/1/': '' }, 'models/m/config.pbtxt:2: error: unknown platform "onnx"'],
     ['no config', { 'm/1/model.py': '' }, "models/m/config.pbtxt: error: model 'm' has no config.pbtxt"],
     ['no version folder', { 'm/config.pbtxt': ok('m') }, "models/m: error: model 'm' has no version folder"],
     ['non-numeric version', { 'm/config.pbtxt': ok('m'), 'm/1/model.py': '', 'm/v2/': '' }, "models/m/v2: error: 'v2' is not a numeric version folder"],
-    ['syntax error', { 'm/config.pbtxt': 'name: "m"\nbackend "python"', 'm/1/': '' }, "models/m/config.pbtxt:2:9: error: syntax error: expected ':' or '{' after field 'backend'"],
-    ['duplicate name', { 'm/config.pbtxt': 'name: "m"\nname: "m"\nbackend: "python"', 'm/1/model.py': '' }, "models/m/config.pbtxt:2: error: field 'name' is set 2 times"],
-    ['bad max_batch_size', { 'm/config.pbtxt': ok('m', 'max_batch_size: -1'), 'm/1/model.py': '' }, "models/m/config.pbtxt:3: error: max_batch_size must be a whole number >= 0, found '-1'"],
-    ['ensemble names a missing model', { 'e/config.pbtxt': 'name: "e"\nplatform: "ensemble"\nensemble_scheduling {\n step [ { model_name: "ghost" } ] }', 'e/1/': '' }, 'models/e/config.pbtxt:4: error: ensemble step names model "ghost"'],
-    ['version_policy asks for a missing version', { 'm/config.pbtxt': ok('m', 'version_policy: { specific: { versions: [1, 2] } }'), 'm/1/model.py': '' }, 'models/m/config.pbtxt:3: error: version_policy asks for version 2'],
+    [
+      'syntax error',
+      { 'm/config.pbtxt': 'name: "m"\nbackend "python"', 'm/1/': '' },
+      "models/m/config.pbtxt:2:9: error: syntax error: expected ':' or '{' after field 'backend'"
+    ],
+    [
+      'duplicate name',
+      { 'm/config.pbtxt': 'name: "m"\nname: "m"\nbackend: "python"', 'm/1/model.py': '' },
+      "models/m/config.pbtxt:2: error: field 'name' is set 2 times"
+    ],
+    [
+      'bad max_batch_size',
+      { 'm/config.pbtxt': ok('m', 'max_batch_size: -1'), 'm/1/model.py': '' },
+      "models/m/config.pbtxt:3: error: max_batch_size must be a whole number >= 0, found '-1'"
+    ],
+    [
+      'ensemble names a missing model',
+      { 'e/config.pbtxt': 'name: "e"\nplatform: "ensemble"\nensemble_scheduling {\n step [ { model_name: "ghost" } ] }', 'e/1/': '' },
+      'models/e/config.pbtxt:4: error: ensemble step names model "ghost"'
+    ],
+    [
+      'version_policy asks for a missing version',
+      { 'm/config.pbtxt': ok('m', 'version_policy: { specific: { versions: [1, 2] } }'), 'm/1/model.py': '' },
+      'models/m/config.pbtxt:3: error: version_policy asks for version 2'
+    ],
     ['empty repository', {}, 'models: error: the model repository has no model folders']
   ])('%s', (_name, files, expected) => {
     const root = repo(files)

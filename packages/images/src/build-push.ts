@@ -1,7 +1,17 @@
 import { existsSync } from 'node:fs'
 import { isAbsolute, join } from 'node:path'
 import { GpushipError, group, silentLogger, type Logger, type Masker } from '@gpuship/core'
-import { checkDigestsAgree, createEcrClient, evaluateScan, resolveRegistryDigest, type EcrClient, type EcrLogin, type ScanResult, type ScanVerdict, type SeverityThreshold } from '@gpuship/aws'
+import {
+  checkDigestsAgree,
+  createEcrClient,
+  evaluateScan,
+  resolveRegistryDigest,
+  type EcrClient,
+  type EcrLogin,
+  type ScanResult,
+  type ScanVerdict,
+  type SeverityThreshold
+} from '@gpuship/aws'
 import type { Builder, CacheSpec } from './builder.js'
 import { findModelRepository, formatProblems, validateModelRepository, type ModelRepositoryReport } from './model-repository.js'
 
@@ -66,10 +76,17 @@ export async function buildAndPushImage(o: BuildPushOptions): Promise<BuildPushR
       phases.push({ name, ms: Date.now() - t })
     }
   }
-  if (o.tags.length === 0) throw new GpushipError('No tag to push.', { input: 'tags', hint: 'Leave tags empty to use the commit SHA, or list tags one per line.' })
-  for (const t of o.tags) if (!TAG.test(t)) throw new GpushipError(`Invalid tag '${t}'. Expected letters, digits, '_', '.', '-' (at most 128, not starting with '.' or '-').`, { input: 'tags' })
+  if (o.tags.length === 0)
+    throw new GpushipError('No tag to push.', { input: 'tags', hint: 'Leave tags empty to use the commit SHA, or list tags one per line.' })
+  for (const t of o.tags)
+    if (!TAG.test(t))
+      throw new GpushipError(`Invalid tag '${t}'. Expected letters, digits, '_', '.', '-' (at most 128, not starting with '.' or '-').`, { input: 'tags' })
   const dockerfile = o.dockerfile ? (isAbsolute(o.dockerfile) ? o.dockerfile : join(o.context, o.dockerfile)) : join(o.context, 'Dockerfile')
-  if (!existsSync(o.context)) throw new GpushipError(`Build context '${o.context}' does not exist.`, { input: 'context', hint: 'Set context to the folder with the Dockerfile, relative to the repository root.' })
+  if (!existsSync(o.context))
+    throw new GpushipError(`Build context '${o.context}' does not exist.`, {
+      input: 'context',
+      hint: 'Set context to the folder with the Dockerfile, relative to the repository root.'
+    })
 
   let models: ModelRepositoryReport | undefined
   const modelDir = findModelRepository(o.context, o.modelRepository)
@@ -86,10 +103,16 @@ export async function buildAndPushImage(o: BuildPushOptions): Promise<BuildPushR
     }
     log.info(`Model repository OK: ${models.models.map((m) => `${m.name} (versions ${m.versions.join(',')})`).join(', ')}`)
   } else if (o.modelRepository === undefined) log.info('No models/ or model_repository/ folder in the context; model validation skipped.')
-  if (!existsSync(dockerfile)) throw new GpushipError(`Dockerfile '${dockerfile}' does not exist.`, { input: 'dockerfile', hint: 'Set dockerfile relative to the context, e.g. dockerfile: Dockerfile.triton.' })
+  if (!existsSync(dockerfile))
+    throw new GpushipError(`Dockerfile '${dockerfile}' does not exist.`, {
+      input: 'dockerfile',
+      hint: 'Set dockerfile relative to the context, e.g. dockerfile: Dockerfile.triton.'
+    })
 
   const ecr = o.ecr ?? createEcrClient({ region: o.region, endpoint: o.endpoint, logger: log, masker: o.masker, ...o.retry })
-  const repo = await phase('Ensure ECR repository', () => ecr.ensureRepository(o.repository, { create: o.createRepository ?? false, imageTagMutability: o.imageTagMutability ?? 'IMMUTABLE', scanOnPush: true }))
+  const repo = await phase('Ensure ECR repository', () =>
+    ecr.ensureRepository(o.repository, { create: o.createRepository ?? false, imageTagMutability: o.imageTagMutability ?? 'IMMUTABLE', scanOnPush: true })
+  )
   const login = await phase('Log in to ECR', () => ecr.login())
   const tls = login.proxyEndpoint.startsWith('https://')
   const regOpts = { logger: log, ...o.retry }
@@ -112,7 +135,10 @@ export async function buildAndPushImage(o: BuildPushOptions): Promise<BuildPushR
   if (existing.size === o.tags.length && o.skipIfExists && !o.force) {
     skipped = true
     const digests = new Set(existing.values())
-    if (digests.size > 1) log.warning(`The tags point at different images (${[...existing].map(([t, d]) => `${t}=${d}`).join(', ')}); using ${o.tags[0]}. Set force: true to rebuild and retag.`)
+    if (digests.size > 1)
+      log.warning(
+        `The tags point at different images (${[...existing].map(([t, d]) => `${t}=${d}`).join(', ')}); using ${o.tags[0]}. Set force: true to rebuild and retag.`
+      )
     log.info(`${o.tags.map(ref).join(', ')} already exist${digests.size === 1 ? ` as ${[...digests][0]}` : ''}; build skipped (set force: true to rebuild).`)
   } else {
     if (existing.size > 0 && repo.imageTagMutability === 'IMMUTABLE') {
@@ -120,10 +146,13 @@ export async function buildAndPushImage(o: BuildPushOptions): Promise<BuildPushR
       pushTags = o.tags.filter((t) => !existing.has(t))
       const kept = [...existing].map(([t, d]) => `${t} (${d})`).join(', ')
       if (pushTags.length === 0) {
-        throw new GpushipError(`${kept} already exist${existing.size === 1 ? 's' : ''} and repository '${o.repository}' has immutable tags, so ${existing.size === 1 ? 'it' : 'they'} cannot be pushed again.`, {
-          input: o.force ? 'force' : 'tags',
-          hint: 'Add a new tag (the default is the commit SHA; e.g. tags: ${{ github.sha }}-${{ github.run_attempt }}), or set skip-if-exists: true to reuse the existing image.'
-        })
+        throw new GpushipError(
+          `${kept} already exist${existing.size === 1 ? 's' : ''} and repository '${o.repository}' has immutable tags, so ${existing.size === 1 ? 'it' : 'they'} cannot be pushed again.`,
+          {
+            input: o.force ? 'force' : 'tags',
+            hint: 'Add a new tag (the default is the commit SHA; e.g. tags: ${{ github.sha }}-${{ github.run_attempt }}), or set skip-if-exists: true to reuse the existing image.'
+          }
+        )
       }
       log.warning(`Immutable repository: ${kept} keep their image; the new build is pushed as ${pushTags.join(', ')}.`)
     }
@@ -132,7 +161,15 @@ export async function buildAndPushImage(o: BuildPushOptions): Promise<BuildPushR
       builderKind = builder.kind
       try {
         await builder.login(toRegistryLogin(login, tls))
-        const built = await builder.buildAndPush({ context: o.context, dockerfile, tags: pushTags.map(ref), buildArgs: o.buildArgs ?? {}, platforms: o.platforms ?? [], cache: o.cache?.type === 'registry' ? { type: 'registry', ref: o.cache.ref ?? ref('buildcache') } : (o.cache ?? { type: 'none' }), labels: o.labels ?? {} })
+        const built = await builder.buildAndPush({
+          context: o.context,
+          dockerfile,
+          tags: pushTags.map(ref),
+          buildArgs: o.buildArgs ?? {},
+          platforms: o.platforms ?? [],
+          cache: o.cache?.type === 'registry' ? { type: 'registry', ref: o.cache.ref ?? ref('buildcache') } : (o.cache ?? { type: 'none' }),
+          labels: o.labels ?? {}
+        })
         if (built.digest) log.info(`${builder.kind} pushed ${built.digest}`)
         pushedByBuilder = built.digest
       } finally {
@@ -145,7 +182,11 @@ export async function buildAndPushImage(o: BuildPushOptions): Promise<BuildPushR
   const digest = await phase('Resolve digest', async () => {
     const known = existing.get(primary)
     const head = skipped && known ? { digest: known } : await resolveRegistryDigest(login, o.repository, primary, regOpts)
-    if (!head) throw new GpushipError(`The registry does not serve ${ref(primary)} after the push.`, { code: 'DigestMismatch', hint: 'The push did not reach this registry; check the build log and the registry endpoint.' })
+    if (!head)
+      throw new GpushipError(`The registry does not serve ${ref(primary)} after the push.`, {
+        code: 'DigestMismatch',
+        hint: 'The push did not reach this registry; check the build log and the registry endpoint.'
+      })
     if (pushedByBuilder && pushedByBuilder !== head.digest) checkDigestsAgree(ref(primary), head.digest, pushedByBuilder)
     const described = await ecr.describeImage(o.repository, { tag: primary })
     checkDigestsAgree(ref(primary), head.digest, described?.digest)
@@ -158,13 +199,20 @@ export async function buildAndPushImage(o: BuildPushOptions): Promise<BuildPushR
   if (threshold !== 'none') {
     scan = await phase('Scan gate', async () => {
       const result = await ecr.scanFindings(o.repository, digest, { waitMs: o.scanWaitMs })
-      if (!result) throw new GpushipError(`No scan results for ${o.repository}@${digest}.`, { input: 'scan-severity-threshold', hint: 'Enable scan on push for the repository (create-repository does), or set scan-severity-threshold: none.' })
+      if (!result)
+        throw new GpushipError(`No scan results for ${o.repository}@${digest}.`, {
+          input: 'scan-severity-threshold',
+          hint: 'Enable scan on push for the repository (create-repository does), or set scan-severity-threshold: none.'
+        })
       if (result.status !== 'COMPLETE') {
         // An unfinished or failed scan proves nothing: passing it would open the gate unseen.
         throw new GpushipError(`The ECR scan of ${o.repository}@${digest} is ${result.status}, not COMPLETE.`, {
           input: result.status === 'IN_PROGRESS' ? 'scan-timeout' : 'scan-severity-threshold',
           code: 'ScanIncomplete',
-          hint: result.status === 'IN_PROGRESS' ? 'Raise scan-timeout (e.g. 10m), or re-run the job once the scan has finished.' : 'Check the scan status in the ECR console; UNSUPPORTED_IMAGE means ECR cannot scan this base image.'
+          hint:
+            result.status === 'IN_PROGRESS'
+              ? 'Raise scan-timeout (e.g. 10m), or re-run the job once the scan has finished.'
+              : 'Check the scan status in the ECR console; UNSUPPORTED_IMAGE means ECR cannot scan this base image.'
         })
       }
       const verdict = evaluateScan(result, threshold)
@@ -182,7 +230,19 @@ export async function buildAndPushImage(o: BuildPushOptions): Promise<BuildPushR
       )
     }
   }
-  return { image: `${login.registry}/${o.repository}@${digest}`, digest, registry: login.registry, repository: o.repository, tags: skipped ? o.tags.filter((t) => existing.get(t) === digest) : pushTags, skipped, repositoryCreated: repo.created, builder: builderKind, models, scan, phases }
+  return {
+    image: `${login.registry}/${o.repository}@${digest}`,
+    digest,
+    registry: login.registry,
+    repository: o.repository,
+    tags: skipped ? o.tags.filter((t) => existing.get(t) === digest) : pushTags,
+    skipped,
+    repositoryCreated: repo.created,
+    builder: builderKind,
+    models,
+    scan,
+    phases
+  }
 }
 
 function toRegistryLogin(login: EcrLogin, tls: boolean) {

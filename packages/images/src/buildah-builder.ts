@@ -37,7 +37,14 @@ export function createBuildahBuilder(o: BuildahOptions): Builder {
     kind: 'buildah',
     async login(login: RegistryLogin) {
       tls = login.tls
-      await mustSucceed(o.run, `buildah login to ${login.registry}`, 'buildah', [...global, 'login', '--authfile', authfile, tlsFlag(), '--username', login.username, '--password-stdin', login.registry], { stdin: `${login.password}\n`, env }, 'The registry refused the ECR token: check the role may call ecr:GetAuthorizationToken and push to the repository.')
+      await mustSucceed(
+        o.run,
+        `buildah login to ${login.registry}`,
+        'buildah',
+        [...global, 'login', '--authfile', authfile, tlsFlag(), '--username', login.username, '--password-stdin', login.registry],
+        { stdin: `${login.password}\n`, env },
+        'The registry refused the ECR token: check the role may call ecr:GetAuthorizationToken and push to the repository.'
+      )
     },
     async buildAndPush(req: BuildRequest) {
       const local = `localhost/gpuship-build-${Date.now().toString(36)}`
@@ -57,8 +64,17 @@ export function createBuildahBuilder(o: BuildahOptions): Builder {
       try {
         for (const [i, tag] of req.tags.entries()) {
           const digestfile = join(dir, `digest-${i}`)
-          const push = multi ? [...global, 'manifest', 'push', '--all', '--authfile', authfile, tlsFlag(), '--digestfile', digestfile, local, `docker://${tag}`] : [...global, 'push', '--authfile', authfile, tlsFlag(), '--digestfile', digestfile, local, `docker://${tag}`]
-          await mustSucceed(o.run, `buildah push ${tag}`, 'buildah', push, { env }, 'Check the repository exists and the role may call ecr:PutImage, ecr:InitiateLayerUpload, ecr:UploadLayerPart and ecr:CompleteLayerUpload.')
+          const push = multi
+            ? [...global, 'manifest', 'push', '--all', '--authfile', authfile, tlsFlag(), '--digestfile', digestfile, local, `docker://${tag}`]
+            : [...global, 'push', '--authfile', authfile, tlsFlag(), '--digestfile', digestfile, local, `docker://${tag}`]
+          await mustSucceed(
+            o.run,
+            `buildah push ${tag}`,
+            'buildah',
+            push,
+            { env },
+            'Check the repository exists and the role may call ecr:PutImage, ecr:InitiateLayerUpload, ecr:UploadLayerPart and ecr:CompleteLayerUpload.'
+          )
           if (i === 0 && existsSync(digestfile)) digest = readFileSync(digestfile, 'utf8').trim()
         }
       } finally {

@@ -41,5 +41,7 @@ export async function selectBuilder(o: BuilderManagerOptions): Promise<Builder> 
     }
     o.log.info(`builder: auto chose ${kind}`)
   } else kind = o.choice
-  return kind === 'docker' ? createDockerBuilder({ run: o.run, log: o.log, tempDir: o.tempDir }) : createBuildahBuilder({ run: o.run, log: o.log, tempDir: o.tempDir, ...o.buildah })
+  return kind === 'docker'
+    ? createDockerBuilder({ run: o.run, log: o.log, tempDir: o.tempDir })
+    : createBuildahBuilder({ run: o.run, log: o.log, tempDir: o.tempDir, ...o.buildah })
 }

@@ -41,7 +41,10 @@ export function parseBuildArgs(lines: string[], input = 'build-args'): Record<st
     const eq = line.indexOf('=')
     const key = eq > 0 ? line.slice(0, eq).trim() : ''
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
-      throw new GpushipError(`Invalid ${input} entry '${line}'. Expected NAME=value, one per line.`, { input, hint: `e.g.\n  ${input}: |\n    TRITON_VERSION=24.08\n    MODEL=resnet50` })
+      throw new GpushipError(`Invalid ${input} entry '${line}'. Expected NAME=value, one per line.`, {
+        input,
+        hint: `e.g.\n  ${input}: |\n    TRITON_VERSION=24.08\n    MODEL=resnet50`
+      })
     }
     out[key] = line.slice(eq + 1)
   }

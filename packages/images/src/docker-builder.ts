@@ -19,9 +19,16 @@ export interface DockerOptions {
 export function cacheArgs(cache: CacheSpec): string[] {
   switch (cache.type) {
     case 'gha':
-      return ['--cache-from', `type=gha${cache.scope ? `,scope=${cache.scope}` : ''}`, '--cache-to', `type=gha,mode=max${cache.scope ? `,scope=${cache.scope}` : ''}`]
+      return [
+        '--cache-from',
+        `type=gha${cache.scope ? `,scope=${cache.scope}` : ''}`,
+        '--cache-to',
+        `type=gha,mode=max${cache.scope ? `,scope=${cache.scope}` : ''}`
+      ]
     case 'registry':
-      return cache.ref ? ['--cache-from', `type=registry,ref=${cache.ref}`, '--cache-to', `type=registry,ref=${cache.ref},mode=max,image-manifest=true,oci-mediatypes=true`] : []
+      return cache.ref
+        ? ['--cache-from', `type=registry,ref=${cache.ref}`, '--cache-to', `type=registry,ref=${cache.ref},mode=max,image-manifest=true,oci-mediatypes=true`]
+        : []
     default:
       return []
   }
@@ -33,7 +40,14 @@ export function createDockerBuilder(o: DockerOptions): Builder {
   return {
     kind: 'docker',
     async login(login: RegistryLogin) {
-      await mustSucceed(o.run, `docker login to ${login.registry}`, 'docker', ['login', '--username', login.username, '--password-stdin', login.registry], { stdin: `${login.password}\n`, env }, 'The registry refused the ECR token: check the role may call ecr:GetAuthorizationToken and push to the repository.')
+      await mustSucceed(
+        o.run,
+        `docker login to ${login.registry}`,
+        'docker',
+        ['login', '--username', login.username, '--password-stdin', login.registry],
+        { stdin: `${login.password}\n`, env },
+        'The registry refused the ECR token: check the role may call ecr:GetAuthorizationToken and push to the repository.'
+      )
     },
     async buildAndPush(req: BuildRequest) {
       const metadata = join(dir, 'metadata.json')
@@ -44,7 +58,14 @@ export function createDockerBuilder(o: DockerOptions): Builder {
       for (const [k, v] of Object.entries(req.labels)) args.push('--label', `${k}=${v}`)
       args.push(...cacheArgs(req.cache), req.context)
       o.log.info(`docker ${args.join(' ')}`)
-      await mustSucceed(o.run, 'docker buildx build', 'docker', args, { env }, 'Read the build log above; for cache: gha, the step needs the ACTIONS_CACHE_URL and ACTIONS_RUNTIME_TOKEN the runner provides (docker/setup-buildx-action sets up the builder).')
+      await mustSucceed(
+        o.run,
+        'docker buildx build',
+        'docker',
+        args,
+        { env },
+        'Read the build log above; for cache: gha, the step needs the ACTIONS_CACHE_URL and ACTIONS_RUNTIME_TOKEN the runner provides (docker/setup-buildx-action sets up the builder).'
+      )
       const meta = existsSync(metadata) ? (JSON.parse(readFileSync(metadata, 'utf8')) as Record<string, unknown>) : {}
       const digest = meta['containerimage.digest']
       return { digest: typeof digest === 'string' ? digest : undefined }

@@ -40,7 +40,13 @@ const PLATFORMS: Record<string, string | undefined> = {
   pytorch_libtorch: 'model.pt',
   ensemble: undefined
 }
-const BACKEND_FILES: Record<string, string> = { python: 'model.py', onnxruntime: 'model.onnx', pytorch: 'model.pt', tensorrt: 'model.plan', openvino: 'model.xml' }
+const BACKEND_FILES: Record<string, string> = {
+  python: 'model.py',
+  onnxruntime: 'model.onnx',
+  pytorch: 'model.pt',
+  tensorrt: 'model.plan',
+  openvino: 'model.xml'
+}
 
 function isDir(p: string): boolean {
   try {
@@ -64,7 +70,12 @@ export function validateModelRepository(root: string, base = root): ModelReposit
   const dirs = readdirSync(root)
     .filter((d) => !d.startsWith('.') && isDir(join(root, d)))
     .sort()
-  if (dirs.length === 0) problems.push({ file: shown(root), severity: 'error', message: 'the model repository has no model folders; each model needs <repository>/<model>/config.pbtxt and <repository>/<model>/1/' })
+  if (dirs.length === 0)
+    problems.push({
+      file: shown(root),
+      severity: 'error',
+      message: 'the model repository has no model folders; each model needs <repository>/<model>/config.pbtxt and <repository>/<model>/1/'
+    })
 
   for (const dir of dirs) {
     const modelDir = join(root, dir)
@@ -116,10 +127,20 @@ function checkConfig(dir: string, msg: PbMessage, file: string, modelDir: string
   for (const entry of readdirSync(modelDir).sort()) {
     if (entry.startsWith('.') || !isDir(join(modelDir, entry))) continue
     if (/^\d+$/.test(entry)) versions.push(Number(entry))
-    else problems.push({ file: shown(join(modelDir, entry)), severity: 'error', message: `'${entry}' is not a numeric version folder; Triton loads only <model>/<N>/ (rename it to e.g. 1)` })
+    else
+      problems.push({
+        file: shown(join(modelDir, entry)),
+        severity: 'error',
+        message: `'${entry}' is not a numeric version folder; Triton loads only <model>/<N>/ (rename it to e.g. 1)`
+      })
   }
   versions.sort((a, b) => a - b)
-  if (versions.length === 0) problems.push({ file: shown(modelDir), severity: 'error', message: `model '${dir}' has no version folder; add ${shown(join(modelDir, '1'))}/ with the model file` })
+  if (versions.length === 0)
+    problems.push({
+      file: shown(modelDir),
+      severity: 'error',
+      message: `model '${dir}' has no version folder; add ${shown(join(modelDir, '1'))}/ with the model file`
+    })
 
   const policy = messageField(msg, 'version_policy')
   const specific = policy && messageField(policy, 'specific')
@@ -130,11 +151,16 @@ function checkConfig(dir: string, msg: PbMessage, file: string, modelDir: string
     }
   }
 
-  const defaultName = scalarField(msg, 'default_model_filename')?.text ?? (platform ? PLATFORMS[platform.text] : backend ? BACKEND_FILES[backend.text] : undefined)
+  const defaultName =
+    scalarField(msg, 'default_model_filename')?.text ?? (platform ? PLATFORMS[platform.text] : backend ? BACKEND_FILES[backend.text] : undefined)
   if (defaultName) {
     for (const v of versions) {
       if (!existsSync(join(modelDir, String(v), defaultName))) {
-        problems.push({ file: shown(join(modelDir, String(v))), severity: 'warning', message: `version ${v} has no ${defaultName}; Triton will fail to load it unless the file is added at build time` })
+        problems.push({
+          file: shown(join(modelDir, String(v))),
+          severity: 'warning',
+          message: `version ${v} has no ${defaultName}; Triton will fail to load it unless the file is added at build time`
+        })
       }
     }
   }
@@ -146,11 +172,13 @@ function checkEnsembles(configs: Map<string, { msg: PbMessage; file: string }>, 
     if (scalarField(msg, 'platform')?.text !== 'ensemble') continue
     const sched = messageField(msg, 'ensemble_scheduling')
     const steps = sched ? fieldsNamed(sched, 'step') : []
-    if (steps.length === 0) problems.push({ file, line: 1, severity: 'error', message: 'an ensemble needs ensemble_scheduling { step [ { model_name: "..." } ] }' })
+    if (steps.length === 0)
+      problems.push({ file, line: 1, severity: 'error', message: 'an ensemble needs ensemble_scheduling { step [ { model_name: "..." } ] }' })
     for (const step of steps) {
       if (step.value.kind !== 'message') continue
       const target = scalarField(step.value, 'model_name')
-      if (target && !names.has(target.text)) problems.push({ file, line: target.line, severity: 'error', message: `ensemble step names model "${target.text}", which is not in the repository` })
+      if (target && !names.has(target.text))
+        problems.push({ file, line: target.line, severity: 'error', message: `ensemble step names model "${target.text}", which is not in the repository` })
     }
   }
 }

@@ -13,7 +13,11 @@ export interface ToolResult {
   stderr: string
 }
 
-export type ToolRunner = (file: string, args: string[], opts?: { stdin?: string; env?: NodeJS.ProcessEnv; cwd?: string; quiet?: boolean }) => Promise<ToolResult>
+export type ToolRunner = (
+  file: string,
+  args: string[],
+  opts?: { stdin?: string; env?: NodeJS.ProcessEnv; cwd?: string; quiet?: boolean }
+) => Promise<ToolResult>
 
 export function createToolRunner(log: Logger, masker?: Masker): ToolRunner {
   const redact = (s: string) => (masker ? masker.redact(s) : s)
@@ -36,7 +40,13 @@ export function createToolRunner(log: Logger, masker?: Masker): ToolRunner {
       child.on('error', (e: NodeJS.ErrnoException) => {
         reject(
           e.code === 'ENOENT'
-            ? new GpushipError(`${file} is not installed on this runner.`, { input: 'builder', hint: file === 'buildah' ? 'Install it (sudo apt-get install -y buildah) or set builder: docker.' : 'Use a GitHub-hosted runner (docker buildx is preinstalled) or set builder: buildah.' })
+            ? new GpushipError(`${file} is not installed on this runner.`, {
+                input: 'builder',
+                hint:
+                  file === 'buildah'
+                    ? 'Install it (sudo apt-get install -y buildah) or set builder: docker.'
+                    : 'Use a GitHub-hosted runner (docker buildx is preinstalled) or set builder: buildah.'
+              })
             : e
         )
       })
@@ -51,7 +61,14 @@ export function tail(text: string, lines = 12): string {
   return text.trim().split('\n').slice(-lines).join('\n')
 }
 
-export async function mustSucceed(run: ToolRunner, what: string, file: string, args: string[], opts?: Parameters<ToolRunner>[2], hint?: string): Promise<ToolResult> {
+export async function mustSucceed(
+  run: ToolRunner,
+  what: string,
+  file: string,
+  args: string[],
+  opts?: Parameters<ToolRunner>[2],
+  hint?: string
+): Promise<ToolResult> {
   const res = await run(file, args, opts)
   if (res.code !== 0) {
     throw new GpushipError(`${what} failed (${file} exited with ${res.code}):\n${tail(res.stderr || res.stdout)}`, { code: `${file}-exit-${res.code}`, hint })

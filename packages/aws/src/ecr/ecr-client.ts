@@ -88,14 +88,25 @@ export function createEcrClient(opts: EcrClientOptions): EcrClient {
         sleep: opts.sleep,
         label: `ecr:${op}`,
         isRetryable: isRetryableEcrError,
-        onRetry: ({ attempt, delayMs, error }) => log.info(`ecr:${op} attempt ${attempt} failed (${(error as Error).name}: ${(error as Error).message}); retrying in ${delayMs} ms`)
+        onRetry: ({ attempt, delayMs, error }) =>
+          log.info(`ecr:${op} attempt ${attempt} failed (${(error as Error).name}: ${(error as Error).message}); retrying in ${delayMs} ms`)
       })
     } catch (err) {
       throw ecrError(op, err, repository)
     }
   }
 
-  const toRepo = (r: { repositoryName?: string; repositoryUri?: string; repositoryArn?: string; registryId?: string; imageTagMutability?: string; imageScanningConfiguration?: { scanOnPush?: boolean } }, created: boolean): EcrRepository => ({
+  const toRepo = (
+    r: {
+      repositoryName?: string
+      repositoryUri?: string
+      repositoryArn?: string
+      registryId?: string
+      imageTagMutability?: string
+      imageScanningConfiguration?: { scanOnPush?: boolean }
+    },
+    created: boolean
+  ): EcrRepository => ({
     name: r.repositoryName ?? '',
     uri: r.repositoryUri ?? '',
     arn: r.repositoryArn ?? '',
@@ -118,12 +129,19 @@ export function createEcrClient(opts: EcrClientOptions): EcrClient {
       })
       if (found) return toRepo(found, false)
       if (!o.create) {
-        throw new GpushipError(`ECR repository '${name}' does not exist.`, { input: 'repository', hint: 'Set create-repository: true to create it (immutable tags, scan on push), or create it with the ecr Terraform module.' })
+        throw new GpushipError(`ECR repository '${name}' does not exist.`, {
+          input: 'repository',
+          hint: 'Set create-repository: true to create it (immutable tags, scan on push), or create it with the ecr Terraform module.'
+        })
       }
       const created = await call('CreateRepository', name, async (sdk, c) => {
         try {
           const out = await c.send(
-            new sdk.CreateRepositoryCommand({ repositoryName: name, imageTagMutability: o.imageTagMutability ?? 'IMMUTABLE', imageScanningConfiguration: { scanOnPush: o.scanOnPush ?? true } })
+            new sdk.CreateRepositoryCommand({
+              repositoryName: name,
+              imageTagMutability: o.imageTagMutability ?? 'IMMUTABLE',
+              imageScanningConfiguration: { scanOnPush: o.scanOnPush ?? true }
+            })
           )
           return { repo: out.repository, created: true }
         } catch (e) {
@@ -133,14 +151,21 @@ export function createEcrClient(opts: EcrClientOptions): EcrClient {
           return { repo: out.repositories?.[0], created: false }
         }
       })
-      log.info(created.created ? `Created ECR repository ${name} (${o.imageTagMutability ?? 'IMMUTABLE'} tags, scan on push ${o.scanOnPush ?? true})` : `ECR repository ${name} exists`)
+      log.info(
+        created.created
+          ? `Created ECR repository ${name} (${o.imageTagMutability ?? 'IMMUTABLE'} tags, scan on push ${o.scanOnPush ?? true})`
+          : `ECR repository ${name} exists`
+      )
       return toRepo(created.repo ?? {}, created.created)
     },
 
     async login() {
       const out = await call('GetAuthorizationToken', undefined, (sdk, c) => c.send(new sdk.GetAuthorizationTokenCommand({})))
       const data = out.authorizationData?.[0]
-      if (!data?.authorizationToken || !data.proxyEndpoint) throw new GpushipError('ECR GetAuthorizationToken returned no token.', { hint: 'Check that the role may call ecr:GetAuthorizationToken on resource "*".' })
+      if (!data?.authorizationToken || !data.proxyEndpoint)
+        throw new GpushipError('ECR GetAuthorizationToken returned no token.', {
+          hint: 'Check that the role may call ecr:GetAuthorizationToken on resource "*".'
+        })
       opts.masker?.add(data.authorizationToken)
       const decoded = Buffer.from(data.authorizationToken, 'base64').toString('utf8')
       const sep = decoded.indexOf(':')
@@ -148,7 +173,13 @@ export function createEcrClient(opts: EcrClientOptions): EcrClient {
       const password = decoded.slice(sep + 1)
       opts.masker?.add(password)
       const endpoint = /^https?:\/\//.test(data.proxyEndpoint) ? data.proxyEndpoint : `https://${data.proxyEndpoint}`
-      return { registry: new URL(endpoint).host, proxyEndpoint: endpoint.replace(/\/+$/, ''), username: decoded.slice(0, sep), password, expiresAt: data.expiresAt }
+      return {
+        registry: new URL(endpoint).host,
+        proxyEndpoint: endpoint.replace(/\/+$/, ''),
+        username: decoded.slice(0, sep),
+        password,
+        expiresAt: data.expiresAt
+      }
     },
 
     async describeImage(repository, ref) {
@@ -158,7 +189,13 @@ export function createEcrClient(opts: EcrClientOptions): EcrClient {
           const out = await c.send(new sdk.DescribeImagesCommand({ repositoryName: repository, imageIds: [imageId] }))
           const d = out.imageDetails?.[0]
           if (!d?.imageDigest) return undefined
-          return { digest: d.imageDigest, tags: d.imageTags ?? [], mediaType: d.imageManifestMediaType, sizeBytes: d.imageSizeInBytes, scanStatus: d.imageScanStatus?.status }
+          return {
+            digest: d.imageDigest,
+            tags: d.imageTags ?? [],
+            mediaType: d.imageManifestMediaType,
+            sizeBytes: d.imageSizeInBytes,
+            scanStatus: d.imageScanStatus?.status
+          }
         } catch (e) {
           if ((e as Error).name === 'ImageNotFoundException') return undefined
           throw e

@@ -40,16 +40,22 @@ async function head(login: EcrLogin, repository: string, ref: string, timeoutMs:
   if (res.status === 401 || res.status === 403) {
     throw new GpushipError(`Registry ${login.registry} refused the ECR credentials (HTTP ${res.status}) for ${repository}:${ref}.`, {
       code: 'RegistryUnauthorized',
-      hint: 'The token from GetAuthorizationToken was rejected: check that the role may call ecr:BatchGetImage and ecr:GetDownloadUrlForLayer on the repository, and that the token is for this registry\'s account and region.'
+      hint: "The token from GetAuthorizationToken was rejected: check that the role may call ecr:BatchGetImage and ecr:GetDownloadUrlForLayer on the repository, and that the token is for this registry's account and region."
     })
   }
   if (res.status >= 500 || res.status === 429) {
-    throw new GpushipError(`Registry ${login.registry} answered HTTP ${res.status} to a manifest request.`, { retryable: true, retryAfterMs: parseRetryAfter(res.headers.get('retry-after')), code: `HTTP${res.status}` })
+    throw new GpushipError(`Registry ${login.registry} answered HTTP ${res.status} to a manifest request.`, {
+      retryable: true,
+      retryAfterMs: parseRetryAfter(res.headers.get('retry-after')),
+      code: `HTTP${res.status}`
+    })
   }
   if (!res.ok) throw new GpushipError(`Registry ${login.registry} answered HTTP ${res.status} to HEAD ${repository}:${ref}.`, { code: `HTTP${res.status}` })
   const digest = res.headers.get('docker-content-digest')
   if (!digest || !/^sha256:[0-9a-f]{64}$/.test(digest)) {
-    throw new GpushipError(`Registry ${login.registry} sent no valid Docker-Content-Digest for ${repository}:${ref}.`, { hint: 'The registry is not speaking the distribution API v2; check the registry endpoint.' })
+    throw new GpushipError(`Registry ${login.registry} sent no valid Docker-Content-Digest for ${repository}:${ref}.`, {
+      hint: 'The registry is not speaking the distribution API v2; check the registry endpoint.'
+    })
   }
   return { digest, mediaType: res.headers.get('content-type') ?? '' }
 }
@@ -64,7 +70,8 @@ export async function resolveRegistryDigest(login: EcrLogin, repository: string,
       baseMs: opts.baseMs ?? 500,
       sleep: opts.sleep,
       label: 'registry manifest HEAD',
-      onRetry: ({ attempt, delayMs, error }) => log.info(`Registry manifest HEAD attempt ${attempt} failed (${(error as Error).message}); retrying in ${delayMs} ms`)
+      onRetry: ({ attempt, delayMs, error }) =>
+        log.info(`Registry manifest HEAD attempt ${attempt} failed (${(error as Error).message}); retrying in ${delayMs} ms`)
     })
   } catch (e) {
     if (e instanceof GpushipError && e.retryable) {
@@ -81,7 +88,10 @@ export async function resolveRegistryDigest(login: EcrLogin, repository: string,
 /** Both sources must name the same image: a mismatch means a tag moved under us or a proxy lied. */
 export function checkDigestsAgree(image: string, registryDigest: string, ecrDigest: string | undefined): void {
   if (ecrDigest === undefined) {
-    throw new GpushipError(`ECR DescribeImages does not list ${image}, although the registry serves it as ${registryDigest}.`, { code: 'DigestMismatch', hint: 'ECR may still be indexing the push; re-run the job. If it persists, check that the registry endpoint belongs to this account and region.' })
+    throw new GpushipError(`ECR DescribeImages does not list ${image}, although the registry serves it as ${registryDigest}.`, {
+      code: 'DigestMismatch',
+      hint: 'ECR may still be indexing the push; re-run the job. If it persists, check that the registry endpoint belongs to this account and region.'
+    })
   }
   if (ecrDigest !== registryDigest) {
     throw new GpushipError(`Digest mismatch for ${image}: the registry serves ${registryDigest} but ECR DescribeImages reports ${ecrDigest}.`, {

@@ -25,7 +25,8 @@ const command: Command = {
   ].join('\n'),
   async run(argv, io) {
     const args = parseArgs(argv, { json: { type: 'boolean', default: false } }, 'validate-models')
-    if (args.positionals.length !== 1) throw new GpushipError('validate-models takes exactly one directory.', { input: 'DIR', hint: 'gpuship validate-models path/to/model_repository' })
+    if (args.positionals.length !== 1)
+      throw new GpushipError('validate-models takes exactly one directory.', { input: 'DIR', hint: 'gpuship validate-models path/to/model_repository' })
     const root = resolve(io.cwd, args.positionals[0])
     const report = validateModelRepository(root, io.cwd)
     if (args.flags.json) {
@@ -33,7 +34,11 @@ const command: Command = {
     } else {
       if (report.problems.length) io.stdout.write(`${formatProblems(report.problems)}\n`)
       const errors = report.problems.filter((p) => p.severity === 'error').length
-      io.stdout.write(report.valid ? `OK: ${report.models.length} model(s): ${report.models.map((m) => `${m.name} [${m.versions.join(',')}]`).join(', ')}\n` : `${errors} error(s) in ${args.positionals[0]}\n`)
+      io.stdout.write(
+        report.valid
+          ? `OK: ${report.models.length} model(s): ${report.models.map((m) => `${m.name} [${m.versions.join(',')}]`).join(', ')}\n`
+          : `${errors} error(s) in ${args.positionals[0]}\n`
+      )
     }
     return report.valid ? 0 : 1
   }

@@ -92,7 +92,8 @@ export function createEcrService(options: EcrServiceOptions): EcrService {
 
   const repoOf = (body: Record<string, unknown>): EcrRepositoryState => {
     const name = body.repositoryName
-    if (typeof name !== 'string' || name === '') throw new EcrServiceError('InvalidParameterException', "Invalid parameter at 'repositoryName' failed to satisfy constraint: 'must not be null'")
+    if (typeof name !== 'string' || name === '')
+      throw new EcrServiceError('InvalidParameterException', "Invalid parameter at 'repositoryName' failed to satisfy constraint: 'must not be null'")
     const r = repositories.get(name)
     if (!r) throw new EcrServiceError('RepositoryNotFoundException', `The repository with name '${name}' does not exist in the registry with id '${account()}'`)
     return r
@@ -136,8 +137,10 @@ export function createEcrService(options: EcrServiceOptions): EcrService {
     return [...byDigest.values()]
   }
 
-  const imageIdsOf = (body: Record<string, unknown>) => (Array.isArray(body.imageIds) ? (body.imageIds as { imageTag?: string; imageDigest?: string }[]) : undefined)
-  const matches = (img: Image, id: { imageTag?: string; imageDigest?: string }) => (id.imageDigest === undefined || id.imageDigest === img.digest) && (id.imageTag === undefined || img.tags.includes(id.imageTag))
+  const imageIdsOf = (body: Record<string, unknown>) =>
+    Array.isArray(body.imageIds) ? (body.imageIds as { imageTag?: string; imageDigest?: string }[]) : undefined
+  const matches = (img: Image, id: { imageTag?: string; imageDigest?: string }) =>
+    (id.imageDigest === undefined || id.imageDigest === img.digest) && (id.imageTag === undefined || img.tags.includes(id.imageTag))
   const findingsFor = (repo: string, img: Image) => findings.get(`${repo}@${img.digest}`) ?? img.tags.map((t) => findings.get(`${repo}:${t}`)).find(Boolean)
 
   function counts(list: EcrFinding[]): Record<string, number> {
@@ -150,11 +153,22 @@ export function createEcrService(options: EcrServiceOptions): EcrService {
     async CreateRepository(body) {
       const name = body.repositoryName
       if (typeof name !== 'string' || !/^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(name) || name.length < 2 || name.length > 256) {
-        throw new EcrServiceError('InvalidParameterException', `Invalid parameter at 'repositoryName' failed to satisfy constraint: 'must satisfy regular expression '(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*''`)
+        throw new EcrServiceError(
+          'InvalidParameterException',
+          `Invalid parameter at 'repositoryName' failed to satisfy constraint: 'must satisfy regular expression '(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*''`
+        )
       }
-      if (repositories.has(name)) throw new EcrServiceError('RepositoryAlreadyExistsException', `The repository with name '${name}' already exists in the registry with id '${account()}'`)
+      if (repositories.has(name))
+        throw new EcrServiceError(
+          'RepositoryAlreadyExistsException',
+          `The repository with name '${name}' already exists in the registry with id '${account()}'`
+        )
       const mut = body.imageTagMutability ?? 'MUTABLE'
-      if (mut !== 'MUTABLE' && mut !== 'IMMUTABLE') throw new EcrServiceError('InvalidParameterException', `Invalid parameter at 'imageTagMutability' failed to satisfy constraint: 'Member must satisfy enum value set: [MUTABLE, IMMUTABLE]'`)
+      if (mut !== 'MUTABLE' && mut !== 'IMMUTABLE')
+        throw new EcrServiceError(
+          'InvalidParameterException',
+          `Invalid parameter at 'imageTagMutability' failed to satisfy constraint: 'Member must satisfy enum value set: [MUTABLE, IMMUTABLE]'`
+        )
       const scan = (body.imageScanningConfiguration as { scanOnPush?: boolean } | undefined)?.scanOnPush === true
       const r: EcrRepositoryState = { repositoryName: name, createdAt: Math.floor(now()), imageTagMutability: mut, scanOnPush: scan }
       repositories.set(name, r)
@@ -182,7 +196,11 @@ export function createEcrService(options: EcrServiceOptions): EcrService {
       let images = await listImages(r.repositoryName)
       if (ids) {
         const missing = ids.find((id) => !images.some((img) => matches(img, id)))
-        if (missing) throw new EcrServiceError('ImageNotFoundException', `The image with imageId {imageDigest:'${missing.imageDigest ?? 'null'}', imageTag:'${missing.imageTag ?? 'null'}'} does not exist within the repository with name '${r.repositoryName}' in the registry with id '${account()}'`)
+        if (missing)
+          throw new EcrServiceError(
+            'ImageNotFoundException',
+            `The image with imageId {imageDigest:'${missing.imageDigest ?? 'null'}', imageTag:'${missing.imageTag ?? 'null'}'} does not exist within the repository with name '${r.repositoryName}' in the registry with id '${account()}'`
+          )
         images = images.filter((img) => ids.some((id) => matches(img, id)))
       }
       return {
@@ -198,7 +216,16 @@ export function createEcrService(options: EcrServiceOptions): EcrService {
             imagePushedAt: Math.floor(now()),
             imageManifestMediaType: img.mediaType,
             artifactMediaType: 'application/vnd.oci.image.config.v1+json',
-            ...(scanned ? { imageScanStatus: { status: 'COMPLETE', description: 'The scan was completed successfully.' }, imageScanFindingsSummary: { imageScanCompletedAt: Math.floor(now()), vulnerabilitySourceUpdatedAt: Math.floor(now()), findingSeverityCounts: counts(f ?? []) } } : {})
+            ...(scanned
+              ? {
+                  imageScanStatus: { status: 'COMPLETE', description: 'The scan was completed successfully.' },
+                  imageScanFindingsSummary: {
+                    imageScanCompletedAt: Math.floor(now()),
+                    vulnerabilitySourceUpdatedAt: Math.floor(now()),
+                    findingSeverityCounts: counts(f ?? [])
+                  }
+                }
+              : {})
           }
         })
       }
@@ -207,14 +234,27 @@ export function createEcrService(options: EcrServiceOptions): EcrService {
       const r = repoOf(body)
       const id = (body.imageId ?? {}) as { imageTag?: string; imageDigest?: string }
       const img = (await listImages(r.repositoryName)).find((i) => matches(i, id))
-      if (!img) throw new EcrServiceError('ImageNotFoundException', `The image with imageId {imageDigest:'${id.imageDigest ?? 'null'}', imageTag:'${id.imageTag ?? 'null'}'} does not exist within the repository with name '${r.repositoryName}' in the registry with id '${account()}'`)
+      if (!img)
+        throw new EcrServiceError(
+          'ImageNotFoundException',
+          `The image with imageId {imageDigest:'${id.imageDigest ?? 'null'}', imageTag:'${id.imageTag ?? 'null'}'} does not exist within the repository with name '${r.repositoryName}' in the registry with id '${account()}'`
+        )
       const f = findingsFor(r.repositoryName, img)
       const pending = inProgress.get(r.repositoryName) ?? 0
       if (pending > 0) {
         inProgress.set(r.repositoryName, pending - 1)
-        return { registryId: account(), repositoryName: r.repositoryName, imageId: { imageDigest: img.digest }, imageScanStatus: { status: 'IN_PROGRESS', description: 'The scan is in progress.' } }
+        return {
+          registryId: account(),
+          repositoryName: r.repositoryName,
+          imageId: { imageDigest: img.digest },
+          imageScanStatus: { status: 'IN_PROGRESS', description: 'The scan is in progress.' }
+        }
       }
-      if (!r.scanOnPush && f === undefined) throw new EcrServiceError('ScanNotFoundException', `Image scan does not exist for the image with '{imageDigest:'${img.digest}', imageTag:'${id.imageTag ?? 'null'}'}' in the repository with name '${r.repositoryName}' in the registry with id '${account()}'`)
+      if (!r.scanOnPush && f === undefined)
+        throw new EcrServiceError(
+          'ScanNotFoundException',
+          `Image scan does not exist for the image with '{imageDigest:'${img.digest}', imageTag:'${id.imageTag ?? 'null'}'}' in the repository with name '${r.repositoryName}' in the registry with id '${account()}'`
+        )
       return {
         registryId: account(),
         repositoryName: r.repositoryName,
@@ -224,7 +264,13 @@ export function createEcrService(options: EcrServiceOptions): EcrService {
           imageScanCompletedAt: Math.floor(now()),
           vulnerabilitySourceUpdatedAt: Math.floor(now()),
           findingSeverityCounts: counts(f ?? []),
-          findings: (f ?? []).map((x) => ({ name: x.name, severity: x.severity, description: x.description ?? '', uri: x.uri ?? `https://security-tracker.debian.org/tracker/${x.name}`, attributes: [] }))
+          findings: (f ?? []).map((x) => ({
+            name: x.name,
+            severity: x.severity,
+            description: x.description ?? '',
+            uri: x.uri ?? `https://security-tracker.debian.org/tracker/${x.name}`,
+            attributes: []
+          }))
         }
       }
     },
@@ -236,7 +282,14 @@ export function createEcrService(options: EcrServiceOptions): EcrService {
       const failures: unknown[] = []
       for (const id of ids) {
         const img = images.find((i) => matches(i, id))
-        if (img) found.push({ registryId: account(), repositoryName: r.repositoryName, imageId: { imageDigest: img.digest, ...(id.imageTag ? { imageTag: id.imageTag } : {}) }, imageManifest: img.manifest, imageManifestMediaType: img.mediaType })
+        if (img)
+          found.push({
+            registryId: account(),
+            repositoryName: r.repositoryName,
+            imageId: { imageDigest: img.digest, ...(id.imageTag ? { imageTag: id.imageTag } : {}) },
+            imageManifest: img.manifest,
+            imageManifestMediaType: img.mediaType
+          })
         else failures.push({ imageId: id, failureCode: 'ImageNotFound', failureReason: 'Requested image not found' })
       }
       return { images: found, failures }

@@ -29,7 +29,14 @@ export function ecrService(sim: AwsSimulator, account = '123456789012', region =
   const key = `${account}/${region}`
   let svc = s.services.get(key)
   if (!svc) {
-    svc = createEcrService({ registryUrl: s.registry?.registryUrl ?? '', username: s.registry?.username ?? '', password: s.registry?.password ?? '', accountId: account, region, now: () => sim.now().getTime() })
+    svc = createEcrService({
+      registryUrl: s.registry?.registryUrl ?? '',
+      username: s.registry?.username ?? '',
+      password: s.registry?.password ?? '',
+      accountId: account,
+      region,
+      now: () => sim.now().getTime()
+    })
     s.services.set(key, svc)
   }
   return svc
@@ -42,7 +49,8 @@ export function registerEcr(sim: AwsSimulator): void {
       const account = req.caller?.account
       if (!account) throw new AwsError('UnrecognizedClientException', 'The security token included in the request is invalid.', 400)
       const svc = ecrService(sim, account, req.region)
-      if (!svc.options.registryUrl) throw new AwsError('ServerException', 'The ECR simulator has no registry: call attachEcrRegistry(sim, await startRegistry()) first.', 500)
+      if (!svc.options.registryUrl)
+        throw new AwsError('ServerException', 'The ECR simulator has no registry: call attachEcrRegistry(sim, await startRegistry()) first.', 500)
       const out = await svc.handle(req.action, (req.json ?? {}) as Record<string, unknown>)
       if (out.status >= 400) {
         const b = out.body as { __type: string; message: string }

@@ -10,9 +10,24 @@ import { join } from 'node:path'
 export function writeImageContext(dir: string, opts: { marker?: string; modelName?: string; configName?: string } = {}): string {
   const model = opts.modelName ?? 'echo'
   mkdirSync(join(dir, 'models', model, '1'), { recursive: true })
-  writeFileSync(join(dir, 'Dockerfile'), ['FROM scratch', 'ARG MARKER=none', 'COPY models /models', 'COPY marker.txt /marker.txt', 'LABEL org.opencontainers.image.title=gpuship-test', ''].join('\n'))
+  writeFileSync(
+    join(dir, 'Dockerfile'),
+    ['FROM scratch', 'ARG MARKER=none', 'COPY models /models', 'COPY marker.txt /marker.txt', 'LABEL org.opencontainers.image.title=gpuship-test', ''].join(
+      '\n'
+    )
+  )
   writeFileSync(join(dir, 'marker.txt'), `${opts.marker ?? 'first'}\n`)
-  writeFileSync(join(dir, 'models', model, 'config.pbtxt'), [`name: "${opts.configName ?? model}"`, 'backend: "python"', 'max_batch_size: 0', 'input [ { name: "IN" data_type: TYPE_STRING dims: [ 1 ] } ]', 'output [ { name: "OUT" data_type: TYPE_STRING dims: [ 1 ] } ]', ''].join('\n'))
+  writeFileSync(
+    join(dir, 'models', model, 'config.pbtxt'),
+    [
+      `name: "${opts.configName ?? model}"`,
+      'backend: "python"',
+      'max_batch_size: 0',
+      'input [ { name: "IN" data_type: TYPE_STRING dims: [ 1 ] } ]',
+      'output [ { name: "OUT" data_type: TYPE_STRING dims: [ 1 ] } ]',
+      ''
+    ].join('\n')
+  )
   writeFileSync(join(dir, 'models', model, '1', 'model.py'), 'class TritonPythonModel:\n    def execute(self, requests):\n        return []\n')
   return dir
 }

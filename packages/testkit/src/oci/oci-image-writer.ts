@@ -77,7 +77,13 @@ export function writeOciImage(files: Record<string, string | Buffer>, opts: { ar
 }
 
 /** Pushes `image` to `registryUrl`/`repository`:`tag` with Basic auth; returns the digest the registry reports. */
-export async function pushOciImage(registryUrl: string, repository: string, tag: string, image: OciImage, auth: { username: string; password: string }): Promise<string> {
+export async function pushOciImage(
+  registryUrl: string,
+  repository: string,
+  tag: string,
+  image: OciImage,
+  auth: { username: string; password: string }
+): Promise<string> {
   const authorization = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`
   const base = registryUrl.replace(/\/+$/, '')
   for (const [blob, digest] of [
@@ -90,10 +96,18 @@ export async function pushOciImage(registryUrl: string, repository: string, tag:
     if (start.status !== 202) throw new Error(`blob upload start: HTTP ${start.status} ${await start.text()}`)
     const location = new URL(start.headers.get('location') ?? '', base)
     location.searchParams.set('digest', digest)
-    const put = await fetch(location, { method: 'PUT', headers: { authorization, 'content-type': 'application/octet-stream', 'content-length': String(blob.length) }, body: new Uint8Array(blob) })
+    const put = await fetch(location, {
+      method: 'PUT',
+      headers: { authorization, 'content-type': 'application/octet-stream', 'content-length': String(blob.length) },
+      body: new Uint8Array(blob)
+    })
     if (put.status !== 201) throw new Error(`blob upload: HTTP ${put.status} ${await put.text()}`)
   }
-  const res = await fetch(`${base}/v2/${repository}/manifests/${tag}`, { method: 'PUT', headers: { authorization, 'content-type': image.mediaType }, body: new Uint8Array(image.manifest) })
+  const res = await fetch(`${base}/v2/${repository}/manifests/${tag}`, {
+    method: 'PUT',
+    headers: { authorization, 'content-type': image.mediaType },
+    body: new Uint8Array(image.manifest)
+  })
   if (res.status !== 201) throw new Error(`manifest PUT: HTTP ${res.status} ${await res.text()}`)
   return res.headers.get('docker-content-digest') ?? image.manifestDigest
 }

@@ -79,7 +79,10 @@ export async function startRegistry(opts: { username?: string; password?: string
   let output = ''
   const start = async () => {
     output = ''
-    child = spawn('docker-registry', ['serve', join(dir, 'config.yml')], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin', OTEL_TRACES_EXPORTER: 'none' } })
+    child = spawn('docker-registry', ['serve', join(dir, 'config.yml')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', OTEL_TRACES_EXPORTER: 'none' }
+    })
     child.stdout?.on('data', (d: Buffer) => (output += d.toString()))
     child.stderr?.on('data', (d: Buffer) => (output += d.toString()))
     await waitUp(url, child, () => output.slice(-2000))
