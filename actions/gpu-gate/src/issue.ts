@@ -13,12 +13,14 @@ export interface IssueOptions {
 }
 
 function body(sick: GpuVerdict[], runUrl: string, cordoned: string[]): string {
-  const rows = sick.map((g) => [escapeMarkdown(g.node), escapeMarkdown(g.gpu), inlineCode(g.uuid), escapeMarkdown(g.model), escapeMarkdown(g.reasons.map((r) => r.replace(/^.*?: /, '')).join('; '))])
+  // raw-mode table: it escapes the pipes itself
+  const md = (t: string) => escapeMarkdown(t).replace(/\\\|/g, '|')
+  const rows = sick.map((g) => [inlineCode(g.node), md(g.gpu), inlineCode(g.uuid), md(g.model), md(g.reasons.map((r) => r.replace(/^.*?: /, '')).join('; '))])
   return [
     hiddenMarker(MARKER, { v: 1 }),
     `## ${sick.length} sick GPU(s) on ${new Set(sick.map((g) => g.node)).size} node(s)`,
     '',
-    table(['node', 'gpu', 'UUID', 'model', 'why'], rows, { raw: true }).replace(/\\\\\|/g, '\\|'),
+    table(['node', 'gpu', 'UUID', 'model', 'why'], rows, { raw: true }),
     '',
     cordoned.length ? `Cordoned by this run: ${cordoned.map((n) => inlineCode(n)).join(', ')}.` : '',
     `Last checked by ${runUrl}. This issue is updated by each gpu-gate run and closed when the GPUs are healthy again.`

@@ -18,7 +18,7 @@ export function gpuTable(gpus: GpuVerdict[]): string {
   const present = CHECKS.filter((c) => gpus.some((g) => g.checks.some((k) => k.name === c)))
   // cells are escaped here (identifiers as code spans, which keep UUID dashes readable)
   const rows = gpus.map((g) => [
-    md(g.node),
+    inlineCode(g.node),
     md(g.gpu),
     g.uuid ? inlineCode(g.uuid) : '',
     md(g.model),
