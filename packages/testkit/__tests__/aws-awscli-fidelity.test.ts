@@ -9,7 +9,8 @@ import { checkEksToken, createIdentityWorld, type IdentityWorld } from '../src/a
 // The real clients: Debian's awscli v2 (/usr/bin/aws) and awscli v1 from PATH, whichever exist.
 jest.setTimeout(120_000)
 const exec = promisify(execFile)
-const CLIS = ['/usr/bin/aws', '/root/.pyenv/shims/aws'].filter((p) => existsSync(p))
+const onPath = (process.env.PATH ?? '').split(':').map((d) => join(d, 'aws')).find((p) => existsSync(p))
+const CLIS = [...new Set(['/usr/bin/aws', '/root/.pyenv/shims/aws', ...(onPath ? [onPath] : [])])].filter((p) => existsSync(p))
 let w: IdentityWorld
 
 async function aws(cli: string, args: string[], env: Record<string, string> = {}, endpoint = true) {
