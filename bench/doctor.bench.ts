@@ -24,7 +24,15 @@ function bigEvidence(nodes: number, podsPerNode: number) {
   k.pods = k.nodes.flatMap((n) => Array.from({ length: podsPerNode }, (_, j) => pod(`p-${n.name}-${j}`, { nodeName: n.name })))
   for (let i = 0; i < 200; i++) {
     k.pods.push(pod(`pending-${i}`, { phase: 'Pending', nodeName: undefined, gpuRequest: 1 }))
-    k.events.push({ namespace: 'inference', type: 'Warning', reason: 'FailedScheduling', message: `0/${nodes} nodes are available: ${nodes} Insufficient nvidia.com/gpu.`, kind: 'Pod', name: `pending-${i}`, count: 3 })
+    k.events.push({
+      namespace: 'inference',
+      type: 'Warning',
+      reason: 'FailedScheduling',
+      message: `0/${nodes} nodes are available: ${nodes} Insufficient nvidia.com/gpu.`,
+      kind: 'Pod',
+      name: `pending-${i}`,
+      count: 3
+    })
   }
   return e
 }
@@ -44,7 +52,11 @@ const bench: Bench = {
       const once = async () => {
         const reader = createKubeHttpReader({ kubeconfig })
         try {
-          return await diagnose({ clusterName: s.clusterName, aws: createSdkAwsReader({ region: s.region, endpoint: aws.endpoint, credentials: s.credentials }), kube: reader })
+          return await diagnose({
+            clusterName: s.clusterName,
+            aws: createSdkAwsReader({ region: s.region, endpoint: aws.endpoint, credentials: s.credentials }),
+            kube: reader
+          })
         } finally {
           reader.close()
         }
@@ -52,7 +64,12 @@ const bench: Bench = {
       const awsBefore = aws.calls.length
       const kubeBefore = kube.requests.length
       await once()
-      figures.push({ label: 'read calls per diagnosis (AWS / Kubernetes)', value: aws.calls.length - awsBefore, unit: 'AWS calls', note: `${kube.requests.length - kubeBefore} Kubernetes GETs` })
+      figures.push({
+        label: 'read calls per diagnosis (AWS / Kubernetes)',
+        value: aws.calls.length - awsBefore,
+        unit: 'AWS calls',
+        note: `${kube.requests.length - kubeBefore} Kubernetes GETs`
+      })
       figures.push({ label: 'full diagnosis over the simulators (healthy, in-process)', value: await timeMedian(once, 5), unit: 'ms' })
 
       const dir = mkdtempSync(join(tmpdir(), 'bench-doctor-'))
@@ -65,7 +82,13 @@ const bench: Bench = {
         let baseline: Figure['baseline']
         if (existsSync(cli)) {
           const home = mkdtempSync(join(tmpdir(), 'bench-aws-'))
-          const one = await timeMedian(() => exec(cli, ['eks', 'describe-nodegroup', '--cluster-name', 'gpu-prod', '--nodegroup-name', 'gpu', '--endpoint-url', aws.endpoint], { env: { ...env, PATH: process.env.PATH ?? '', HOME: home } }), 3)
+          const one = await timeMedian(
+            () =>
+              exec(cli, ['eks', 'describe-nodegroup', '--cluster-name', 'gpu-prod', '--nodegroup-name', 'gpu', '--endpoint-url', aws.endpoint], {
+                env: { ...env, PATH: process.env.PATH ?? '', HOME: home }
+              }),
+            3
+          )
           baseline = { label: 'one `aws eks describe-nodegroup`', value: one }
         }
         figures.push({ label: 'eks-doctor bundle, whole step (healthy)', value: action, unit: 'ms', baseline })

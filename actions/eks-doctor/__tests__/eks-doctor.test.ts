@@ -24,7 +24,13 @@ async function world(scenario: string) {
   const dir = mkdtempSync(join(tmpdir(), 'eks-doctor-'))
   const kubeconfig = join(dir, 'kubeconfig')
   writeFileSync(kubeconfig, kube.kubeconfig())
-  const env = { ...aws.env(s.credentials, s.region), KUBECONFIG: kubeconfig, RUNNER_TEMP: dir, GITHUB_ACTION_REPOSITORY: 'gpuship/gpuship', GITHUB_ACTION_REF: 'v1' }
+  const env = {
+    ...aws.env(s.credentials, s.region),
+    KUBECONFIG: kubeconfig,
+    RUNNER_TEMP: dir,
+    GITHUB_ACTION_REPOSITORY: 'gpuship/gpuship',
+    GITHUB_ACTION_REF: 'v1'
+  }
   return { s, env, dir, secret: s.credentials.secretAccessKey }
 }
 
@@ -50,7 +56,9 @@ describe('eks-doctor action', () => {
     expect(r.exitCode).toBe(1)
     expect(r.outputs).toMatchObject({ 'findings-count': '1', errors: '1', warnings: '0' })
     const json = JSON.parse(r.outputs.json)
-    expect(json).toEqual([expect.objectContaining({ rule: 'node-role-policies', severity: 'error', resource: 'role/gpu-prod-node', runbook: 'docs/runbooks/node-role-policies.md' })])
+    expect(json).toEqual([
+      expect.objectContaining({ rule: 'node-role-policies', severity: 'error', resource: 'role/gpu-prod-node', runbook: 'docs/runbooks/node-role-policies.md' })
+    ])
     expect(r.errors.some((e) => e.includes('AmazonEKS_CNI_Policy'))).toBe(true)
     expect(r.summary).toContain('https://github.com/gpuship/gpuship/blob/v1/docs/runbooks/node-role-policies.md')
     expect(r.summary).toContain('aws iam attach-role-policy --role-name gpu-prod-node --policy-arn arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy')
@@ -71,7 +79,15 @@ describe('eks-doctor action', () => {
   test('untrusted event text is escaped in the summary and cannot issue workflow commands', async () => {
     const { env } = await world('healthy')
     const evil = 'Failed <img src=x onerror=alert(1)> | **bold** @admin\n::error::injected'
-    ;(kube as KubeSimulator).store.create('events', { metadata: { name: 'evil', namespace: 'inference' }, involvedObject: { kind: 'Service', namespace: 'inference', name: 'triton-public' }, type: 'Warning', reason: 'FailedDeployModel', message: evil, count: 1, lastTimestamp: new Date().toISOString() })
+    ;(kube as KubeSimulator).store.create('events', {
+      metadata: { name: 'evil', namespace: 'inference' },
+      involvedObject: { kind: 'Service', namespace: 'inference', name: 'triton-public' },
+      type: 'Warning',
+      reason: 'FailedDeployModel',
+      message: evil,
+      count: 1,
+      lastTimestamp: new Date().toISOString()
+    })
     const r = await runAction({ actionDir, inputs: { 'cluster-name': 'gpu-prod', 'fail-on': 'never' }, env })
     expect(r.outputs['findings-count']).toBe('1')
     // Outside fenced blocks (which render literally and whose fence outruns any backticks inside), nothing is live.

@@ -48,11 +48,16 @@ export async function run(): Promise<void> {
     core.setOutput('findings-count', String(report.findings.length))
     core.setOutput('errors', String(error))
     core.setOutput('warnings', String(warning))
-    core.setOutput('json', JSON.stringify(report.findings.map((f) => ({ rule: f.rule, severity: f.severity, resource: f.resource, message: f.message, runbook: f.runbook }))))
+    core.setOutput(
+      'json',
+      JSON.stringify(report.findings.map((f) => ({ rule: f.rule, severity: f.severity, resource: f.resource, message: f.message, runbook: f.runbook })))
+    )
     core.setOutput('json-path', inputs['json-path'])
     await core.summary.addRaw(renderSummary(report, { runbookBase: runbookBase(process.env) })).write()
     if (shouldFail(report, inputs['fail-on'])) {
-      core.setFailed(`EKS doctor found ${error} error(s) and ${warning} warning(s) in ${report.cluster} (fail-on: ${inputs['fail-on']}). The job summary lists each with its evidence and fix.`)
+      core.setFailed(
+        `EKS doctor found ${error} error(s) and ${warning} warning(s) in ${report.cluster} (fail-on: ${inputs['fail-on']}). The job summary lists each with its evidence and fix.`
+      )
     }
   } catch (err) {
     failAction(core, err)

@@ -24,40 +24,81 @@ beforeAll(async () => {
   s = await applyScenario('private-subnet-no-egress', { aws, kube })
   const home = mkdtempSync(join(tmpdir(), 'doctor-cli-'))
   writeFileSync(join(home, 'kubeconfig'), kube.kubeconfig())
-  env = { PATH: process.env.PATH ?? '', HOME: home, KUBECONFIG: join(home, 'kubeconfig'), AWS_CONFIG_FILE: join(home, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'), ...aws.env(s.credentials, s.region) }
+  env = {
+    PATH: process.env.PATH ?? '',
+    HOME: home,
+    KUBECONFIG: join(home, 'kubeconfig'),
+    AWS_CONFIG_FILE: join(home, 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
+    ...aws.env(s.credentials, s.region)
+  }
 })
 afterAll(async () => {
   await Promise.all([aws?.close(), kube?.close()])
 })
 
-const awscli = async (args: string[]) => JSON.parse((await exec('aws', [...args, '--endpoint-url', aws.endpoint, '--region', s.region, '--output', 'json'], { env })).stdout)
+const awscli = async (args: string[]) =>
+  JSON.parse((await exec('aws', [...args, '--endpoint-url', aws.endpoint, '--region', s.region, '--output', 'json'], { env })).stdout)
 
 describe('awscli against the doctor services', () => {
   test('ec2 describe-subnets with a filter', async () => {
     const r = await awscli(['ec2', 'describe-subnets', '--filters', 'Name=vpc-id,Values=vpc-0gpuprod', 'Name=tag:Name,Values=private-*'])
     expect(r.Subnets.map((x: { SubnetId: string }) => x.SubnetId).sort()).toEqual(['subnet-0private1a', 'subnet-0private1b'])
-    expect(r.Subnets[0]).toMatchObject({ VpcId: 'vpc-0gpuprod', AvailableIpAddressCount: 230, Tags: expect.arrayContaining([{ Key: 'kubernetes.io/role/internal-elb', Value: '1' }]) })
+    expect(r.Subnets[0]).toMatchObject({
+      VpcId: 'vpc-0gpuprod',
+      AvailableIpAddressCount: 230,
+      Tags: expect.arrayContaining([{ Key: 'kubernetes.io/role/internal-elb', Value: '1' }])
+    })
   })
   test('ec2 describe-route-tables, describe-vpc-attribute, describe-vpc-endpoints, describe-instances, describe-security-groups', async () => {
     const rt = await awscli(['ec2', 'describe-route-tables', '--filters', 'Name=vpc-id,Values=vpc-0gpuprod'])
-    expect(rt.RouteTables.find((t: { RouteTableId: string }) => t.RouteTableId === 'rtb-0private').Routes).toEqual([{ DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local', Origin: 'CreateRoute', State: 'active' }])
-    expect(await awscli(['ec2', 'describe-vpc-attribute', '--vpc-id', 'vpc-0gpuprod', '--attribute', 'enableDnsHostnames'])).toEqual({ VpcId: 'vpc-0gpuprod', EnableDnsHostnames: { Value: true } })
+    expect(rt.RouteTables.find((t: { RouteTableId: string }) => t.RouteTableId === 'rtb-0private').Routes).toEqual([
+      { DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local', Origin: 'CreateRoute', State: 'active' }
+    ])
+    expect(await awscli(['ec2', 'describe-vpc-attribute', '--vpc-id', 'vpc-0gpuprod', '--attribute', 'enableDnsHostnames'])).toEqual({
+      VpcId: 'vpc-0gpuprod',
+      EnableDnsHostnames: { Value: true }
+    })
     const ep = await awscli(['ec2', 'describe-vpc-endpoints'])
     expect(ep.VpcEndpoints[0]).toMatchObject({ ServiceName: 'com.amazonaws.us-east-1.s3', VpcEndpointType: 'Gateway', RouteTableIds: ['rtb-0private'] })
     const inst = await awscli(['ec2', 'describe-instances', '--filters', 'Name=tag:eks:nodegroup-name,Values=gpu', 'Name=instance-state-name,Values=running'])
-    expect(inst.Reservations[0].Instances[0]).toMatchObject({ InstanceId: 'i-0a1b2c3d4e5f60002', InstanceType: 'g5.xlarge', State: { Code: 16, Name: 'running' }, SecurityGroups: [{ GroupId: 'sg-0cluster', GroupName: 'eks-cluster-sg-gpu-prod' }] })
+    expect(inst.Reservations[0].Instances[0]).toMatchObject({
+      InstanceId: 'i-0a1b2c3d4e5f60002',
+      InstanceType: 'g5.xlarge',
+      State: { Code: 16, Name: 'running' },
+      SecurityGroups: [{ GroupId: 'sg-0cluster', GroupName: 'eks-cluster-sg-gpu-prod' }]
+    })
     const sg = await awscli(['ec2', 'describe-security-groups', '--group-ids', 'sg-0cluster'])
     expect(sg.SecurityGroups[0].IpPermissions[0]).toMatchObject({ IpProtocol: '-1', UserIdGroupPairs: [{ GroupId: 'sg-0cluster', UserId: '123456789012' }] })
-    const bad = await exec('aws', ['ec2', 'describe-security-groups', '--group-ids', 'sg-0nope', '--endpoint-url', aws.endpoint, '--region', s.region], { env }).catch((e: { stderr: string }) => e)
+    const bad = await exec('aws', ['ec2', 'describe-security-groups', '--group-ids', 'sg-0nope', '--endpoint-url', aws.endpoint, '--region', s.region], {
+      env
+    }).catch((e: { stderr: string }) => e)
     expect((bad as { stderr: string }).stderr).toContain('InvalidGroup.NotFound')
   })
   test('eks describe-nodegroup, list-addons, describe-access-entry', async () => {
     const ng = await awscli(['eks', 'describe-nodegroup', '--cluster-name', 'gpu-prod', '--nodegroup-name', 'gpu'])
-    expect(ng.nodegroup).toMatchObject({ nodegroupName: 'gpu', status: 'ACTIVE', instanceTypes: ['g5.xlarge'], resources: { autoScalingGroups: [{ name: 'eks-gpu-asg' }] }, nodeRole: 'arn:aws:iam::123456789012:role/gpu-prod-node' })
+    expect(ng.nodegroup).toMatchObject({
+      nodegroupName: 'gpu',
+      status: 'ACTIVE',
+      instanceTypes: ['g5.xlarge'],
+      resources: { autoScalingGroups: [{ name: 'eks-gpu-asg' }] },
+      nodeRole: 'arn:aws:iam::123456789012:role/gpu-prod-node'
+    })
     expect((await awscli(['eks', 'list-addons', '--cluster-name', 'gpu-prod'])).addons).toEqual(['coredns', 'kube-proxy', 'vpc-cni'])
-    const entry = await awscli(['eks', 'describe-access-entry', '--cluster-name', 'gpu-prod', '--principal-arn', 'arn:aws:iam::123456789012:role/gpu-prod-node'])
+    const entry = await awscli([
+      'eks',
+      'describe-access-entry',
+      '--cluster-name',
+      'gpu-prod',
+      '--principal-arn',
+      'arn:aws:iam::123456789012:role/gpu-prod-node'
+    ])
     expect(entry.accessEntry).toMatchObject({ type: 'EC2_LINUX', username: 'system:node:{{EC2PrivateDNSName}}' })
-    const missing = await exec('aws', ['eks', 'describe-nodegroup', '--cluster-name', 'gpu-prod', '--nodegroup-name', 'nope', '--endpoint-url', aws.endpoint, '--region', s.region], { env }).catch((e: { stderr: string }) => e)
+    const missing = await exec(
+      'aws',
+      ['eks', 'describe-nodegroup', '--cluster-name', 'gpu-prod', '--nodegroup-name', 'nope', '--endpoint-url', aws.endpoint, '--region', s.region],
+      { env }
+    ).catch((e: { stderr: string }) => e)
     expect((missing as { stderr: string }).stderr).toContain('ResourceNotFoundException')
   })
   test('iam get-role and list-attached-role-policies, autoscaling describe-scaling-activities, elbv2 describe-load-balancers', async () => {
@@ -74,15 +115,24 @@ describe('awscli against the doctor services', () => {
 // Debian's awscli v2 (its own botocore fork) when installed, for the two commands the brief names.
 const V2 = '/usr/bin/aws'
 ;(existsSync(V2) ? describe : describe.skip)('awscli v2 (/usr/bin/aws)', () => {
-  const v2 = async (args: string[]) => JSON.parse((await exec(V2, [...args, '--endpoint-url', aws.endpoint, '--region', s.region, '--output', 'json'], { env })).stdout)
+  const v2 = async (args: string[]) =>
+    JSON.parse((await exec(V2, [...args, '--endpoint-url', aws.endpoint, '--region', s.region, '--output', 'json'], { env })).stdout)
   test('ec2 describe-subnets and eks describe-nodegroup', async () => {
     expect((await v2(['ec2', 'describe-subnets', '--filters', 'Name=vpc-id,Values=vpc-0gpuprod'])).Subnets).toHaveLength(4)
-    expect((await v2(['eks', 'describe-nodegroup', '--cluster-name', 'gpu-prod', '--nodegroup-name', 'system'])).nodegroup).toMatchObject({ nodegroupName: 'system', scalingConfig: { desiredSize: 1 }, health: { issues: [] } })
+    expect((await v2(['eks', 'describe-nodegroup', '--cluster-name', 'gpu-prod', '--nodegroup-name', 'system'])).nodegroup).toMatchObject({
+      nodegroupName: 'system',
+      scalingConfig: { desiredSize: 1 },
+      health: { issues: [] }
+    })
   })
 })
 
 describe('gpuship doctor (a process, standard credential chain, KUBECONFIG)', () => {
-  const gpuship = (args: string[]) => exec(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'packages/cli/src/bin.ts'), 'doctor', ...args], { cwd: root, env }).then((r) => ({ code: 0, ...r }), (e: { code: number; stdout: string; stderr: string }) => e)
+  const gpuship = (args: string[]) =>
+    exec(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'packages/cli/src/bin.ts'), 'doctor', ...args], { cwd: root, env }).then(
+      (r) => ({ code: 0, ...r }),
+      (e: { code: number; stdout: string; stderr: string }) => e
+    )
   test('text report with the finding, its fix, and exit 1 under --fail-on error', async () => {
     const r = await gpuship(['--cluster-name', 'gpu-prod', '--region', 'us-east-1'])
     expect(r.code).toBe(1)

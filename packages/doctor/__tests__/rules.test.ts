@@ -11,12 +11,26 @@ import { CA_B64, LEAF_B64, NODE_ROLE, gpuNode, healthyEvidence, node, pod } from
 // The rules as pure functions of evidence: the edges the scenarios do not reach.
 const fired = (e: Evidence) => evaluate(e).findings.map((f) => `${f.rule}:${f.severity}:${f.resource}`)
 const only = (e: Evidence, rule: string) => evaluate(e).findings.filter((f) => f.rule === rule)
-const irsa = (sub: string, op = 'StringEquals') => ({ Statement: [{ Effect: 'Allow', Principal: { Federated: 'arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC' }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { [op]: { 'oidc.eks.us-east-1.amazonaws.com/id/ABC:sub': sub } } }] })
+const irsa = (sub: string, op = 'StringEquals') => ({
+  Statement: [
+    {
+      Effect: 'Allow',
+      Principal: { Federated: 'arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC' },
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      Condition: { [op]: { 'oidc.eks.us-east-1.amazonaws.com/id/ABC:sub': sub } }
+    }
+  ]
+})
 
 describe('the healthy evidence', () => {
   test('yields no finding', () => expect(fired(healthyEvidence())).toEqual([]))
   test('every rule has an id, a title, a category and what it reads', () => {
-    for (const r of RULES) expect(r).toMatchObject({ id: expect.stringMatching(/^[a-z0-9-]+$/), title: expect.any(String), reads: expect.arrayContaining([expect.stringMatching(/^(eks|ec2|iam|autoscaling|elasticloadbalancing):(Describe|List|Get)|^k8s:(GET|LIST) /)]) })
+    for (const r of RULES)
+      expect(r).toMatchObject({
+        id: expect.stringMatching(/^[a-z0-9-]+$/),
+        title: expect.any(String),
+        reads: expect.arrayContaining([expect.stringMatching(/^(eks|ec2|iam|autoscaling|elasticloadbalancing):(Describe|List|Get)|^k8s:(GET|LIST) /)])
+      })
     expect(new Set(RULES.map((r) => r.id)).size).toBe(RULES.length)
   })
   test('the read-only IAM policy in the runbooks README allows every AWS call a rule reads', () => {
@@ -59,7 +73,9 @@ describe('control plane', () => {
   })
   test('the cluster role must trust eks.amazonaws.com', () => {
     const e = healthyEvidence()
-    e.aws.roles['arn:aws:iam::123456789012:role/gpu-prod-cluster'].trustPolicy = { Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' } }] }
+    e.aws.roles['arn:aws:iam::123456789012:role/gpu-prod-cluster'].trustPolicy = {
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' } }]
+    }
     expect(only(e, 'cluster-role')[0].message).toContain('does not allow eks.amazonaws.com')
   })
 })
@@ -75,7 +91,10 @@ describe('nodes', () => {
   test('a deleted node role is reported with all three policies to attach', () => {
     const e = healthyEvidence()
     e.aws.roles[NODE_ROLE] = { arn: NODE_ROLE, name: 'gpu-prod-node', exists: false, attachedPolicyArns: [] }
-    expect(only(e, 'node-role-policies')[0].evidence).toMatchObject({ exists: false, missing: ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryReadOnly'] })
+    expect(only(e, 'node-role-policies')[0].evidence).toMatchObject({
+      exists: false,
+      missing: ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryReadOnly']
+    })
   })
   test('CONFIG_MAP mode: aws-auth must map the role ARN without its path to system:nodes', () => {
     const e = healthyEvidence()
@@ -100,8 +119,22 @@ describe('nodes', () => {
     const e = healthyEvidence()
     e.aws.routeTables[0].routes = e.aws.routeTables[0].routes.filter((r) => r.destination !== '0.0.0.0/0')
     expect(only(e, 'private-subnet-egress')[0].evidence).toMatchObject({ missing: ['ec2', 'ecr.api', 'ecr.dkr', 's3', 'sts'] })
-    e.aws.vpcEndpoints = ['ec2', 'ecr.api', 'ecr.dkr', 'sts'].map((s) => ({ id: `vpce-${s}`, serviceName: `com.amazonaws.us-east-1.${s}`, type: 'Interface', state: 'available', subnetIds: ['subnet-a'], routeTableIds: [] }))
-    e.aws.vpcEndpoints.push({ id: 'vpce-s3', serviceName: 'com.amazonaws.us-east-1.s3', type: 'Gateway', state: 'available', subnetIds: [], routeTableIds: ['rtb-other'] })
+    e.aws.vpcEndpoints = ['ec2', 'ecr.api', 'ecr.dkr', 'sts'].map((s) => ({
+      id: `vpce-${s}`,
+      serviceName: `com.amazonaws.us-east-1.${s}`,
+      type: 'Interface',
+      state: 'available',
+      subnetIds: ['subnet-a'],
+      routeTableIds: []
+    }))
+    e.aws.vpcEndpoints.push({
+      id: 'vpce-s3',
+      serviceName: 'com.amazonaws.us-east-1.s3',
+      type: 'Gateway',
+      state: 'available',
+      subnetIds: [],
+      routeTableIds: ['rtb-other']
+    })
     expect(only(e, 'private-subnet-egress')[0].evidence).toMatchObject({ missing: ['s3'] })
     e.aws.vpcEndpoints[4].routeTableIds = ['rtb-1']
     expect(only(e, 'private-subnet-egress')).toHaveLength(0)
@@ -146,11 +179,16 @@ describe('pods', () => {
     expect(only(e, 'pending-untolerated-taint')[0].message).toContain('not ready')
   })
   test('taintsIn reads both wordings of the scheduler', () => {
-    expect(taintsIn('1 node(s) had untolerated taint {nvidia.com/gpu: true}, 2 node(s) had taint {dedicated: infer}, that the pod didn\'t tolerate')).toEqual(['nvidia.com/gpu: true', 'dedicated: infer'])
+    expect(taintsIn("1 node(s) had untolerated taint {nvidia.com/gpu: true}, 2 node(s) had taint {dedicated: infer}, that the pod didn't tolerate")).toEqual([
+      'nvidia.com/gpu: true',
+      'dedicated: infer'
+    ])
   })
   test('a selector names the label values the nodes do have', () => {
     const e = healthyEvidence()
-    pending(e, "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector.", { nodeSelector: { 'node.kubernetes.io/instance-type': 'p5.48xlarge' } })
+    pending(e, "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector.", {
+      nodeSelector: { 'node.kubernetes.io/instance-type': 'p5.48xlarge' }
+    })
     expect(only(e, 'pending-node-selector')[0].message).toContain('node.kubernetes.io/instance-type ∈ {g5.xlarge}')
   })
   test('a device plugin present but unready is named with its counts', () => {
@@ -169,7 +207,15 @@ describe('networking and add-ons', () => {
     e.aws.subnets[0].availableIps = 0
     expect(only(e, 'ip-exhaustion').map((f) => f.severity)).toEqual(['error'])
     e.aws.subnets[0].availableIps = 200
-    e.kube!.events.push({ namespace: 'inference', type: 'Warning', reason: 'FailedCreatePodSandBox', message: 'add cmd: failed to assign an IP address to container', kind: 'Pod', name: 'triton-2', count: 4 })
+    e.kube!.events.push({
+      namespace: 'inference',
+      type: 'Warning',
+      reason: 'FailedCreatePodSandBox',
+      message: 'add cmd: failed to assign an IP address to container',
+      kind: 'Pod',
+      name: 'triton-2',
+      count: 4
+    })
     expect(only(e, 'ip-exhaustion')[0]).toMatchObject({ resource: 'pod/inference/triton-2', severity: 'error' })
   })
   test('a missing CoreDNS says to install the add-on', () => {
@@ -202,9 +248,20 @@ describe('IAM', () => {
   })
   test('access denied: principal and action read from the message', () => {
     const e = healthyEvidence()
-    e.kube!.pods[0].waiting = [{ container: 'init', reason: 'CreateContainerConfigError', message: 'User: arn:aws:sts::123456789012:assumed-role/triton/s3 is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::models/x because no identity-based policy allows it' }]
+    e.kube!.pods[0].waiting = [
+      {
+        container: 'init',
+        reason: 'CreateContainerConfigError',
+        message:
+          'User: arn:aws:sts::123456789012:assumed-role/triton/s3 is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::models/x because no identity-based policy allows it'
+      }
+    ]
     const f = only(e, 'access-denied')[0]
-    expect(f.evidence).toMatchObject({ principal: 'arn:aws:sts::123456789012:assumed-role/triton/s3', action: 's3:GetObject', resource: 'arn:aws:s3:::models/x' })
+    expect(f.evidence).toMatchObject({
+      principal: 'arn:aws:sts::123456789012:assumed-role/triton/s3',
+      action: 's3:GetObject',
+      resource: 'arn:aws:s3:::models/x'
+    })
     expect(f.fix.command).toContain('--role-name triton')
   })
 })
@@ -215,7 +272,14 @@ describe('load balancers', () => {
     e.kube!.services = [{ namespace: 'inference', name: 'triton', type: 'LoadBalancer', loadBalancerClass: 'service.k8s.aws/nlb', hostnames: [] }]
     e.kube!.workloads.push({ namespace: 'kube-system', name: 'aws-load-balancer-controller', kind: 'Deployment', desired: 1, ready: 1, images: [] })
     expect(only(e, 'lb-subnet-tags')[0].evidence).toMatchObject({ tag: 'kubernetes.io/role/internal-elb', scheme: 'internal' })
-    e.aws.subnets.push({ id: 'subnet-b', vpcId: 'vpc-1', cidr: '10.0.2.0/24', az: 'us-east-1b', availableIps: 200, tags: { 'kubernetes.io/role/internal-elb': '1' } })
+    e.aws.subnets.push({
+      id: 'subnet-b',
+      vpcId: 'vpc-1',
+      cidr: '10.0.2.0/24',
+      az: 'us-east-1b',
+      availableIps: 200,
+      tags: { 'kubernetes.io/role/internal-elb': '1' }
+    })
     e.aws.subnets[0].tags['kubernetes.io/role/internal-elb'] = '1'
     expect(only(e, 'lb-subnet-tags')).toHaveLength(0)
   })
@@ -228,7 +292,15 @@ describe('load balancers', () => {
 
 describe('evaluate', () => {
   test('a rule that throws becomes an info finding, the others still run', () => {
-    const boom: Rule = { id: 'boom', title: 'b', category: 'nodes', reads: ['eks:DescribeCluster'], check: () => { throw new Error('bad evidence') } }
+    const boom: Rule = {
+      id: 'boom',
+      title: 'b',
+      category: 'nodes',
+      reads: ['eks:DescribeCluster'],
+      check: () => {
+        throw new Error('bad evidence')
+      }
+    }
     const r = evaluate(healthyEvidence(), [boom, ...RULES])
     expect(r.findings).toEqual([expect.objectContaining({ rule: 'boom', severity: 'info', message: expect.stringContaining('bad evidence') })])
   })

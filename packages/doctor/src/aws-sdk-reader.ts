@@ -20,7 +20,9 @@ const issues = (list: { code?: string; message?: string; resourceIds?: string[] 
   (list ?? []).map((i) => ({ code: String(i.code ?? ''), message: i.message ?? '', resourceIds: i.resourceIds ?? [] }))
 const iso = (d: Date | string | undefined) => (d === undefined ? undefined : d instanceof Date ? d.toISOString() : new Date(d).toISOString())
 
-function perms(list: { IpProtocol?: string; FromPort?: number; ToPort?: number; IpRanges?: { CidrIp?: string }[]; UserIdGroupPairs?: { GroupId?: string }[] }[] | undefined): Permission[] {
+function perms(
+  list: { IpProtocol?: string; FromPort?: number; ToPort?: number; IpRanges?: { CidrIp?: string }[]; UserIdGroupPairs?: { GroupId?: string }[] }[] | undefined
+): Permission[] {
   return (list ?? []).map((p) => ({
     protocol: p.IpProtocol ?? '-1',
     fromPort: p.FromPort,
@@ -84,7 +86,7 @@ export function createSdkAwsReader(opts: SdkReaderOptions): AwsReader {
   const iam = lazy(async () => {
     const m = await import('@aws-sdk/client-iam')
     // IAM is global: the signing region is us-east-1 whatever the cluster's region.
-    return { m, c: new m.IAMClient({ ...(config()), region: opts.region.startsWith('cn-') ? opts.region : 'us-east-1' }) }
+    return { m, c: new m.IAMClient({ ...config(), region: opts.region.startsWith('cn-') ? opts.region : 'us-east-1' }) }
   })
   const asg = lazy(async () => {
     const m = await import('@aws-sdk/client-auto-scaling')
@@ -155,7 +157,13 @@ export function createSdkAwsReader(opts: SdkReaderOptions): AwsReader {
     async describeAddon(cluster, name) {
       const { m, c } = await eks()
       const a = (await c.send(new m.DescribeAddonCommand({ clusterName: cluster, addonName: name }))).addon ?? {}
-      return { name: a.addonName ?? name, version: a.addonVersion, status: a.status ?? 'UNKNOWN', healthIssues: issues(a.health?.issues), serviceAccountRoleArn: a.serviceAccountRoleArn }
+      return {
+        name: a.addonName ?? name,
+        version: a.addonVersion,
+        status: a.status ?? 'UNKNOWN',
+        healthIssues: issues(a.health?.issues),
+        serviceAccountRoleArn: a.serviceAccountRoleArn
+      }
     },
     async listAccessEntries(cluster) {
       const { m, c } = await eks()
@@ -171,7 +179,13 @@ export function createSdkAwsReader(opts: SdkReaderOptions): AwsReader {
         c.send(new m.ListAssociatedAccessPoliciesCommand({ clusterName: cluster, principalArn }))
       ])
       const e = d.accessEntry ?? {}
-      return { principalArn: e.principalArn ?? principalArn, type: e.type, username: e.username, kubernetesGroups: e.kubernetesGroups ?? [], policyArns: (p.associatedAccessPolicies ?? []).map((x) => x.policyArn ?? '') }
+      return {
+        principalArn: e.principalArn ?? principalArn,
+        type: e.type,
+        username: e.username,
+        kubernetesGroups: e.kubernetesGroups ?? [],
+        policyArns: (p.associatedAccessPolicies ?? []).map((x) => x.policyArn ?? '')
+      }
     },
     async getRole(arn) {
       const { m, c } = await iam()
@@ -204,7 +218,14 @@ export function createSdkAwsReader(opts: SdkReaderOptions): AwsReader {
       return all(async (NextToken) => {
         const r = await c.send(new m.DescribeSubnetsCommand({ Filters: vpcFilter(vpcId), NextToken }))
         return {
-          items: (r.Subnets ?? []).map((s) => ({ id: s.SubnetId ?? '', vpcId: s.VpcId ?? '', cidr: s.CidrBlock ?? '', az: s.AvailabilityZone ?? '', availableIps: s.AvailableIpAddressCount ?? 0, tags: tags(s.Tags) })),
+          items: (r.Subnets ?? []).map((s) => ({
+            id: s.SubnetId ?? '',
+            vpcId: s.VpcId ?? '',
+            cidr: s.CidrBlock ?? '',
+            az: s.AvailabilityZone ?? '',
+            availableIps: s.AvailableIpAddressCount ?? 0,
+            tags: tags(s.Tags)
+          })),
           next: r.NextToken
         }
       })
@@ -241,7 +262,14 @@ export function createSdkAwsReader(opts: SdkReaderOptions): AwsReader {
       return all(async (NextToken) => {
         const r = await c.send(new m.DescribeVpcEndpointsCommand({ Filters: vpcFilter(vpcId), NextToken }))
         return {
-          items: (r.VpcEndpoints ?? []).map((v) => ({ id: v.VpcEndpointId ?? '', serviceName: v.ServiceName ?? '', type: String(v.VpcEndpointType ?? ''), state: String(v.State ?? ''), subnetIds: v.SubnetIds ?? [], routeTableIds: v.RouteTableIds ?? [] })),
+          items: (r.VpcEndpoints ?? []).map((v) => ({
+            id: v.VpcEndpointId ?? '',
+            serviceName: v.ServiceName ?? '',
+            type: String(v.VpcEndpointType ?? ''),
+            state: String(v.State ?? ''),
+            subnetIds: v.SubnetIds ?? [],
+            routeTableIds: v.RouteTableIds ?? []
+          })),
           next: r.NextToken
         }
       })
@@ -254,7 +282,10 @@ export function createSdkAwsReader(opts: SdkReaderOptions): AwsReader {
           const r = await c.send(new m.DescribeInstancesCommand({ Filters, NextToken }))
           return { items: (r.Reservations ?? []).flatMap((x) => x.Instances ?? []), next: r.NextToken }
         })
-      const [a, b] = await Promise.all([byFilter([{ Name: 'tag-key', Values: [`kubernetes.io/cluster/${cluster}`] }, states]), byFilter([{ Name: 'tag:eks:cluster-name', Values: [cluster] }, states])])
+      const [a, b] = await Promise.all([
+        byFilter([{ Name: 'tag-key', Values: [`kubernetes.io/cluster/${cluster}`] }, states]),
+        byFilter([{ Name: 'tag:eks:cluster-name', Values: [cluster] }, states])
+      ])
       const seen = new Map<string, (typeof a)[number]>()
       for (const i of [...a, ...b]) seen.set(i.InstanceId ?? '', i)
       return [...seen.values()].map((i) => ({
@@ -283,7 +314,13 @@ export function createSdkAwsReader(opts: SdkReaderOptions): AwsReader {
       return all(async (NextToken) => {
         const r = await c.send(new m.DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'subnet-id', Values: subnetIds }], NextToken }))
         return {
-          items: (r.NetworkInterfaces ?? []).map((n) => ({ id: n.NetworkInterfaceId ?? '', subnetId: n.SubnetId ?? '', status: String(n.Status ?? ''), privateIpCount: (n.PrivateIpAddresses ?? []).length, description: n.Description ?? '' })),
+          items: (r.NetworkInterfaces ?? []).map((n) => ({
+            id: n.NetworkInterfaceId ?? '',
+            subnetId: n.SubnetId ?? '',
+            status: String(n.Status ?? ''),
+            privateIpCount: (n.PrivateIpAddresses ?? []).length,
+            description: n.Description ?? ''
+          })),
           next: r.NextToken
         }
       })
@@ -295,7 +332,14 @@ export function createSdkAwsReader(opts: SdkReaderOptions): AwsReader {
       const lists = await Promise.all(
         groups.map(async (g) => {
           const r = await c.send(new m.DescribeScalingActivitiesCommand({ AutoScalingGroupName: g.AutoScalingGroupName, MaxRecords: 10 }))
-          return (r.Activities ?? []).map((a) => ({ asgName: a.AutoScalingGroupName ?? g.AutoScalingGroupName ?? '', statusCode: String(a.StatusCode ?? ''), statusMessage: a.StatusMessage, description: a.Description ?? '', cause: a.Cause, startTime: iso(a.StartTime) }))
+          return (r.Activities ?? []).map((a) => ({
+            asgName: a.AutoScalingGroupName ?? g.AutoScalingGroupName ?? '',
+            statusCode: String(a.StatusCode ?? ''),
+            statusMessage: a.StatusMessage,
+            description: a.Description ?? '',
+            cause: a.Cause,
+            startTime: iso(a.StartTime)
+          }))
         })
       )
       return lists.flat()
@@ -308,7 +352,15 @@ export function createSdkAwsReader(opts: SdkReaderOptions): AwsReader {
       })
       return lbs
         .filter((lb) => !lb.VpcId || lb.VpcId === vpcId)
-        .map((lb) => ({ arn: lb.LoadBalancerArn ?? '', name: lb.LoadBalancerName ?? '', dnsName: lb.DNSName ?? '', scheme: String(lb.Scheme ?? ''), state: String(lb.State?.Code ?? ''), stateReason: lb.State?.Reason, subnetIds: (lb.AvailabilityZones ?? []).map((z) => z.SubnetId ?? '') }))
+        .map((lb) => ({
+          arn: lb.LoadBalancerArn ?? '',
+          name: lb.LoadBalancerName ?? '',
+          dnsName: lb.DNSName ?? '',
+          scheme: String(lb.Scheme ?? ''),
+          state: String(lb.State?.Code ?? ''),
+          stateReason: lb.State?.Reason,
+          subnetIds: (lb.AvailabilityZones ?? []).map((z) => z.SubnetId ?? '')
+        }))
     }
   }
 }

@@ -48,7 +48,9 @@ export async function collectEvidence(opts: CollectOptions): Promise<Evidence> {
   const [ngNames, addonNames, entryArns, subnets, routeTables, vpcAttributes, vpcEndpoints, instances, oidcProviders, loadBalancers] = await Promise.all([
     read('eks:ListNodegroups', () => a.listNodegroups(name), [] as string[]),
     read('eks:ListAddons', () => a.listAddons(name), [] as string[]),
-    cluster.authenticationMode === 'CONFIG_MAP' ? Promise.resolve(undefined) : read('eks:ListAccessEntries', () => a.listAccessEntries(name), undefined as string[] | undefined),
+    cluster.authenticationMode === 'CONFIG_MAP'
+      ? Promise.resolve(undefined)
+      : read('eks:ListAccessEntries', () => a.listAccessEntries(name), undefined as string[] | undefined),
     vpc ? read('ec2:DescribeSubnets', () => a.describeSubnets(vpc), []) : [],
     vpc ? read('ec2:DescribeRouteTables', () => a.describeRouteTables(vpc), []) : [],
     vpc ? read('ec2:DescribeVpcAttribute', () => a.describeVpcAttributes(vpc), undefined) : undefined,
@@ -68,9 +70,17 @@ export async function collectEvidence(opts: CollectOptions): Promise<Evidence> {
   const kubeError = kube instanceof Error ? kube.message : undefined
   const k = kube instanceof Error ? undefined : kube
 
-  const sgIds = [...new Set([cluster.clusterSecurityGroupId, ...cluster.securityGroupIds, ...instances.flatMap((i) => i.securityGroupIds)].filter((x): x is string => Boolean(x)))]
+  const sgIds = [
+    ...new Set(
+      [cluster.clusterSecurityGroupId, ...cluster.securityGroupIds, ...instances.flatMap((i) => i.securityGroupIds)].filter((x): x is string => Boolean(x))
+    )
+  ]
   const nodeSubnets = [...new Set(ngs.flatMap((n) => n.subnets).concat(ngs.length ? [] : cluster.subnetIds))]
-  const roleArns = new Set<string>([cluster.roleArn, ...ngs.map((n) => n.nodeRole), ...(k?.serviceAccounts ?? []).map((s) => s.roleArn).filter((x): x is string => Boolean(x))])
+  const roleArns = new Set<string>([
+    cluster.roleArn,
+    ...ngs.map((n) => n.nodeRole),
+    ...(k?.serviceAccounts ?? []).map((s) => s.roleArn).filter((x): x is string => Boolean(x))
+  ])
   const [securityGroups, networkInterfaces, scalingActivities, roles] = await Promise.all([
     sgIds.length ? read('ec2:DescribeSecurityGroups', () => a.describeSecurityGroups(sgIds), []) : [],
     nodeSubnets.length ? read('ec2:DescribeNetworkInterfaces', () => a.describeNetworkInterfaces(nodeSubnets), []) : [],

@@ -14,6 +14,23 @@ export interface Report {
   rules: string[]
   readErrors: Evidence['readErrors']
   calls: string[]
+  /** How much was read, so "no findings" can be weighed: counts per kind of object. */
+  inventory: Record<string, number>
+}
+
+function inventory(e: Evidence): Record<string, number> {
+  const a = e.aws
+  return {
+    nodegroups: a.nodegroups.length,
+    instances: a.instances.length,
+    subnets: a.subnets.length,
+    addons: a.addons.length,
+    roles: Object.keys(a.roles).length,
+    nodes: e.kube?.nodes.length ?? 0,
+    pods: e.kube?.pods.length ?? 0,
+    warningEvents: e.kube?.events.length ?? 0,
+    serviceAccountsWithIrsa: e.kube?.serviceAccounts.filter((s) => s.roleArn).length ?? 0
+  }
 }
 
 /** Runs every rule over the evidence. A rule that throws is a bug: it becomes an info finding, never a crash. */
@@ -23,7 +40,15 @@ export function evaluate(evidence: Evidence, rules: Rule[] = RULES): Report {
     try {
       findings.push(...rule.check(evidence))
     } catch (err) {
-      findings.push({ rule: rule.id, severity: 'info', resource: `rule/${rule.id}`, message: `The rule failed on this evidence: ${(err as Error).message}`, evidence: {}, fix: { text: 'Report this as a gpuship bug with the JSON output.' }, runbook: `docs/runbooks/${rule.id}.md` })
+      findings.push({
+        rule: rule.id,
+        severity: 'info',
+        resource: `rule/${rule.id}`,
+        message: `The rule failed on this evidence: ${(err as Error).message}`,
+        evidence: {},
+        fix: { text: 'Report this as a gpuship bug with the JSON output.' },
+        runbook: `docs/runbooks/${rule.id}.md`
+      })
     }
   }
   const sorted = sortFindings(findings)
@@ -36,7 +61,8 @@ export function evaluate(evidence: Evidence, rules: Rule[] = RULES): Report {
     counts: { error: count('error'), warning: count('warning'), info: count('info') },
     rules: rules.map((r) => r.id),
     readErrors: evidence.readErrors,
-    calls: [...new Set(evidence.calls)]
+    calls: [...new Set(evidence.calls)],
+    inventory: inventory(evidence)
   }
 }
 
@@ -57,5 +83,8 @@ export function shouldFail(report: Report, failOn: FailOn): boolean {
 
 export function parseFailOn(value: string, input = 'fail-on'): FailOn {
   if ((FAIL_ON as readonly string[]).includes(value)) return value as FailOn
-  throw new GpushipError(`Invalid ${input} '${value}'. Expected one of: error, warning, never.`, { input, hint: `Set ${input}: error (the default) to fail on errors only.` })
+  throw new GpushipError(`Invalid ${input} '${value}'. Expected one of: error, warning, never.`, {
+    input,
+    hint: `Set ${input}: error (the default) to fail on errors only.`
+  })
 }

@@ -15,7 +15,11 @@ export interface KubeHttpReaderOptions {
 }
 
 class HttpStatus extends GpushipError {
-  constructor(readonly status: number, path: string, body: string) {
+  constructor(
+    readonly status: number,
+    path: string,
+    body: string
+  ) {
     let msg = body.slice(0, 300)
     try {
       msg = (JSON.parse(body) as { message?: string }).message ?? msg
@@ -29,7 +33,9 @@ class HttpStatus extends GpushipError {
 /** GETs JSON from the API server of a kubeconfig context, retrying 429/5xx and connection errors. */
 function getter(t: KubeTarget, timeoutMs: number) {
   const isHttps = t.server.startsWith('https:')
-  const agent = isHttps ? new https.Agent({ ca: t.ca, cert: t.cert, key: t.key, rejectUnauthorized: !t.insecure, keepAlive: true }) : new http.Agent({ keepAlive: true })
+  const agent = isHttps
+    ? new https.Agent({ ca: t.ca, cert: t.cert, key: t.key, rejectUnauthorized: !t.insecure, keepAlive: true })
+    : new http.Agent({ keepAlive: true })
   const once = async (path: string): Promise<unknown> => {
     const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': 'gpuship-doctor' }
     if (t.token) headers.Authorization = `Bearer ${await t.token()}`
@@ -48,7 +54,13 @@ function getter(t: KubeTarget, timeoutMs: number) {
         })
       })
       req.on('timeout', () => req.destroy(new GpushipError(`GET ${path}: no answer in ${timeoutMs} ms`, { retryable: true })))
-      req.on('error', (e) => reject(e instanceof GpushipError ? e : new GpushipError(`GET ${t.server}${path}: ${e.message}`, { retryable: !/certificate|self.signed|CERT_/i.test(e.message) })))
+      req.on('error', (e) =>
+        reject(
+          e instanceof GpushipError
+            ? e
+            : new GpushipError(`GET ${t.server}${path}: ${e.message}`, { retryable: !/certificate|self.signed|CERT_/i.test(e.message) })
+        )
+      )
       req.end()
     })
   }
@@ -64,7 +76,8 @@ type List = { items?: unknown[]; metadata?: { continue?: string } }
  */
 export function createKubeHttpReader(opts: KubeHttpReaderOptions = {}): KubeReader & { close(): void } {
   let g: ReturnType<typeof getter> | undefined
-  const client = () => (g ??= getter(resolveKubeconfig(opts.kubeconfig ?? defaultKubeconfig(opts.env), { context: opts.context, env: opts.env }), opts.timeoutMs ?? 15_000))
+  const client = () =>
+    (g ??= getter(resolveKubeconfig(opts.kubeconfig ?? defaultKubeconfig(opts.env), { context: opts.context, env: opts.env }), opts.timeoutMs ?? 15_000))
   /** Every page of a list (limit/continue), so a large cluster is read in bounded answers. */
   const listAll = async (path: string, query = ''): Promise<unknown[]> => {
     const out: unknown[] = []
@@ -87,7 +100,9 @@ export function createKubeHttpReader(opts: KubeHttpReaderOptions = {}): KubeRead
     }
   }
   const scoped = async (namespaces: string[], group: string, plural: string, query = '') =>
-    namespaces.length ? (await Promise.all(namespaces.map((ns) => orNone(listAll(`${group}/namespaces/${encodeURIComponent(ns)}/${plural}`, query))))).flat() : await orNone(listAll(`${group}/${plural}`, query))
+    namespaces.length
+      ? (await Promise.all(namespaces.map((ns) => orNone(listAll(`${group}/namespaces/${encodeURIComponent(ns)}/${plural}`, query))))).flat()
+      : await orNone(listAll(`${group}/${plural}`, query))
   return {
     async version() {
       const v = (await client().get('/version')) as { gitVersion?: string }

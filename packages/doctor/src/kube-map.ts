@@ -1,5 +1,14 @@
 import { parse } from 'yaml'
-import type { AwsAuthMapping, EventEvidence, IngressEvidence, NodeEvidence, PodEvidence, ServiceAccountEvidence, ServiceEvidence, WorkloadEvidence } from './evidence.js'
+import type {
+  AwsAuthMapping,
+  EventEvidence,
+  IngressEvidence,
+  NodeEvidence,
+  PodEvidence,
+  ServiceAccountEvidence,
+  ServiceEvidence,
+  WorkloadEvidence
+} from './evidence.js'
 
 /* Maps Kubernetes objects (plain JSON or @kubernetes/client-node models: same keys, Dates for times) to evidence. */
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -41,7 +50,9 @@ export function mapPod(p: K): PodEvidence {
     gpuRequest: (p.spec?.containers ?? []).reduce((s: number, c: K) => s + gpus(c), 0),
     nodeSelector: strMap(p.spec?.nodeSelector),
     unschedulableMessage: scheduled?.reason === 'Unschedulable' ? scheduled.message : undefined,
-    waiting: statuses.filter((s: K) => s.state?.waiting).map((s: K) => ({ container: s.name, reason: s.state.waiting.reason ?? '', message: s.state.waiting.message })),
+    waiting: statuses
+      .filter((s: K) => s.state?.waiting)
+      .map((s: K) => ({ container: s.name, reason: s.state.waiting.reason ?? '', message: s.state.waiting.message })),
     labels: strMap(p.metadata?.labels)
   }
 }
@@ -62,11 +73,25 @@ export function mapEvent(e: K): EventEvidence {
 const images = (o: K): string[] => (o.spec?.template?.spec?.containers ?? []).map((c: K) => c.image)
 
 export function mapDaemonSet(d: K): WorkloadEvidence {
-  return { namespace: d.metadata?.namespace ?? '', name: d.metadata?.name ?? '', kind: 'DaemonSet', desired: d.status?.desiredNumberScheduled ?? 0, ready: d.status?.numberReady ?? 0, images: images(d) }
+  return {
+    namespace: d.metadata?.namespace ?? '',
+    name: d.metadata?.name ?? '',
+    kind: 'DaemonSet',
+    desired: d.status?.desiredNumberScheduled ?? 0,
+    ready: d.status?.numberReady ?? 0,
+    images: images(d)
+  }
 }
 
 export function mapDeployment(d: K): WorkloadEvidence {
-  return { namespace: d.metadata?.namespace ?? '', name: d.metadata?.name ?? '', kind: 'Deployment', desired: d.spec?.replicas ?? 1, ready: d.status?.readyReplicas ?? 0, images: images(d) }
+  return {
+    namespace: d.metadata?.namespace ?? '',
+    name: d.metadata?.name ?? '',
+    kind: 'Deployment',
+    desired: d.spec?.replicas ?? 1,
+    ready: d.status?.readyReplicas ?? 0,
+    images: images(d)
+  }
 }
 
 export function mapServiceAccount(s: K): ServiceAccountEvidence {
@@ -77,7 +102,13 @@ const hostnames = (o: K): string[] => (o.status?.loadBalancer?.ingress ?? []).ma
 
 export function mapIngress(i: K): IngressEvidence {
   const a = i.metadata?.annotations ?? {}
-  return { namespace: i.metadata?.namespace ?? '', name: i.metadata?.name ?? '', className: i.spec?.ingressClassName ?? a['kubernetes.io/ingress.class'], scheme: a['alb.ingress.kubernetes.io/scheme'], hostnames: hostnames(i) }
+  return {
+    namespace: i.metadata?.namespace ?? '',
+    name: i.metadata?.name ?? '',
+    className: i.spec?.ingressClassName ?? a['kubernetes.io/ingress.class'],
+    scheme: a['alb.ingress.kubernetes.io/scheme'],
+    hostnames: hostnames(i)
+  }
 }
 
 export function mapService(s: K): ServiceEvidence {
@@ -102,5 +133,7 @@ export function parseAwsAuth(cm: K): AwsAuthMapping[] {
     return []
   }
   if (!Array.isArray(roles)) return []
-  return roles.filter((r) => r && typeof r === 'object' && typeof r.rolearn === 'string').map((r) => ({ rolearn: r.rolearn, username: r.username, groups: Array.isArray(r.groups) ? r.groups.map(String) : [] }))
+  return roles
+    .filter((r) => r && typeof r === 'object' && typeof r.rolearn === 'string')
+    .map((r) => ({ rolearn: r.rolearn, username: r.username, groups: Array.isArray(r.groups) ? r.groups.map(String) : [] }))
 }

@@ -27,13 +27,25 @@ function runExec(exec: any, env: NodeJS.ProcessEnv): Promise<string> {
   const extra = Object.fromEntries((exec.env ?? []).map((e: { name: string; value: string }) => [e.name, e.value]))
   return new Promise((resolve, reject) => {
     execFile(String(exec.command), (exec.args ?? []).map(String), { env: { ...env, ...extra }, timeout: 30_000, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
-      if (err) return reject(new GpushipError(`The kubeconfig's exec plugin "${exec.command}" failed: ${String(stderr || err.message).trim().slice(0, 300)}`, { hint: 'Run the command by hand to see why (credentials expired? aws CLI missing?).' }))
+      if (err)
+        return reject(
+          new GpushipError(
+            `The kubeconfig's exec plugin "${exec.command}" failed: ${String(stderr || err.message)
+              .trim()
+              .slice(0, 300)}`,
+            { hint: 'Run the command by hand to see why (credentials expired? aws CLI missing?).' }
+          )
+        )
       try {
         const cred = JSON.parse(stdout) as { status?: { token?: string } }
         if (!cred.status?.token) throw new Error('no status.token')
         resolve(cred.status.token)
       } catch (e) {
-        reject(new GpushipError(`The exec plugin "${exec.command}" printed no ExecCredential token (${(e as Error).message}).`, { hint: 'It must print a client.authentication.k8s.io ExecCredential JSON.' }))
+        reject(
+          new GpushipError(`The exec plugin "${exec.command}" printed no ExecCredential token (${(e as Error).message}).`, {
+            hint: 'It must print a client.authentication.k8s.io ExecCredential JSON.'
+          })
+        )
       }
     })
   })
@@ -52,9 +64,14 @@ export function resolveKubeconfig(text: string, opts: { context?: string; env?: 
   }
   const name = opts.context ?? doc?.['current-context']
   const ctx = (doc?.contexts as Named<{ context: any }>[] | undefined)?.find((c) => c.name === name)?.context
-  if (!ctx) throw new GpushipError(`The kubeconfig has no context ${name ? `"${name}"` : '(current-context is unset)'}.`, { input: 'kubeconfig', hint: 'Run "aws eks update-kubeconfig --name <cluster> --region <region>" or the eks-kubeconfig action first.' })
+  if (!ctx)
+    throw new GpushipError(`The kubeconfig has no context ${name ? `"${name}"` : '(current-context is unset)'}.`, {
+      input: 'kubeconfig',
+      hint: 'Run "aws eks update-kubeconfig --name <cluster> --region <region>" or the eks-kubeconfig action first.'
+    })
   const cluster = (doc.clusters as Named<{ cluster: any }>[] | undefined)?.find((c) => c.name === ctx.cluster)?.cluster
-  if (!cluster?.server) throw new GpushipError(`The kubeconfig's context "${name}" names cluster "${ctx.cluster}", which has no server.`, { input: 'kubeconfig' })
+  if (!cluster?.server)
+    throw new GpushipError(`The kubeconfig's context "${name}" names cluster "${ctx.cluster}", which has no server.`, { input: 'kubeconfig' })
   const user = (doc.users as Named<{ user: any }>[] | undefined)?.find((u) => u.name === ctx.user)?.user ?? {}
   let token: KubeTarget['token']
   if (user.token) token = async () => String(user.token)
@@ -84,6 +101,9 @@ export function defaultKubeconfig(env: NodeJS.ProcessEnv = process.env): string 
   try {
     return readFileSync(path, 'utf8')
   } catch {
-    throw new GpushipError(`No kubeconfig at ${path}.`, { input: 'kubeconfig', hint: 'Run "aws eks update-kubeconfig --name <cluster> --region <region>", or the eks-kubeconfig action, first.' })
+    throw new GpushipError(`No kubeconfig at ${path}.`, {
+      input: 'kubeconfig',
+      hint: 'Run "aws eks update-kubeconfig --name <cluster> --region <region>", or the eks-kubeconfig action, first.'
+    })
   }
 }

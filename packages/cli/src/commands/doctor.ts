@@ -32,11 +32,23 @@ const command: Command = {
   async run(argv, io) {
     const args = parseArgs(
       argv,
-      { 'cluster-name': { type: 'string' }, region: { type: 'string' }, namespace: { type: 'list' }, kubeconfig: { type: 'string' }, context: { type: 'string' }, json: { type: 'boolean', default: false }, 'fail-on': { type: 'string', default: 'error' } },
+      {
+        'cluster-name': { type: 'string' },
+        region: { type: 'string' },
+        namespace: { type: 'list' },
+        kubeconfig: { type: 'string' },
+        context: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        'fail-on': { type: 'string', default: 'error' }
+      },
       'doctor'
     )
     const clusterName = args.flags['cluster-name'] as string | undefined
-    if (!clusterName) throw new GpushipError('gpuship doctor needs --cluster-name.', { input: '--cluster-name', hint: 'gpuship doctor --cluster-name gpu-prod --region us-east-1' })
+    if (!clusterName)
+      throw new GpushipError('gpuship doctor needs --cluster-name.', {
+        input: '--cluster-name',
+        hint: 'gpuship doctor --cluster-name gpu-prod --region us-east-1'
+      })
     const region = (args.flags.region as string | undefined) ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION
     if (!region) throw new GpushipError('No region: pass --region or set AWS_REGION.', { input: '--region' })
     if (!isRegion(region)) throw new GpushipError(`Invalid --region '${region}'. Expected a region such as us-east-1.`, { input: '--region' })
@@ -52,7 +64,14 @@ const command: Command = {
     const kube = doctor.createKubeHttpReader({ kubeconfig, context: args.flags.context as string | undefined, env: io.env })
     let report
     try {
-      report = (await doctor.diagnose({ clusterName, namespaces: (args.flags.namespace as string[] | undefined) ?? [], aws: doctor.createSdkAwsReader({ region }), kube })).report
+      report = (
+        await doctor.diagnose({
+          clusterName,
+          namespaces: (args.flags.namespace as string[] | undefined) ?? [],
+          aws: doctor.createSdkAwsReader({ region }),
+          kube
+        })
+      ).report
     } finally {
       kube.close()
     }

@@ -20,7 +20,10 @@ export const clusterStatus: Rule = {
         message: `Cluster ${c.name} is ${c.status}${c.healthIssues.length ? ` with ${c.healthIssues.map((i) => i.code).join(', ')}` : ''}; nodes cannot join and the API may refuse changes until it is ACTIVE.`,
         evidence: { status: c.status, healthIssues: c.healthIssues },
         fix: {
-          text: c.status === 'FAILED' ? 'Read the health issues, fix their cause (usually the cluster role or subnets), then recreate the cluster.' : 'Wait for the operation in progress to finish, then run the doctor again.',
+          text:
+            c.status === 'FAILED'
+              ? 'Read the health issues, fix their cause (usually the cluster role or subnets), then recreate the cluster.'
+              : 'Wait for the operation in progress to finish, then run the doctor again.',
           command: `aws eks describe-cluster --name ${c.name} --region ${e.aws.region} --query 'cluster.{status:status,health:health}'`
         }
       })
@@ -43,16 +46,21 @@ export const endpointUnreachable: Rule = {
         resource: `cluster/${c.name}`,
         message: `The Kubernetes API at ${c.endpoint ?? '(no endpoint)'} did not answer: ${e.kubeError ?? 'unknown error'}.`,
         evidence: { endpoint: c.endpoint, endpointPublicAccess: c.endpointPublicAccess, endpointPrivateAccess: c.endpointPrivateAccess, error: e.kubeError },
-        fix: privateOnly
+        fix: /x509|certificate|self.signed|CERT_/i.test(e.kubeError ?? '')
           ? {
-              text: 'The endpoint is private only: run from inside the VPC (a runner in a private subnet, a VPN), or enable public access restricted to your CIDRs.',
-              command: `aws eks update-cluster-config --name ${c.name} --region ${e.aws.region} --resources-vpc-config endpointPublicAccess=true,publicAccessCidrs=<your-cidr>/32`,
-              terraform: 'cluster_endpoint_public_access       = true\ncluster_endpoint_public_access_cidrs = ["<your-cidr>/32"]'
-            }
-          : {
-              text: 'Refresh the kubeconfig for this cluster and check that your network may reach the endpoint (public access CIDRs, proxy).',
+              text: 'TLS failed: the kubeconfig trusts a different CA than the cluster presents (an old kubeconfig, or a CA copied wrongly). Rewrite it from DescribeCluster.',
               command: `aws eks update-kubeconfig --name ${c.name} --region ${e.aws.region}`
             }
+          : privateOnly
+            ? {
+                text: 'The endpoint is private only: run from inside the VPC (a runner in a private subnet, a VPN), or enable public access restricted to your CIDRs.',
+                command: `aws eks update-cluster-config --name ${c.name} --region ${e.aws.region} --resources-vpc-config endpointPublicAccess=true,publicAccessCidrs=<your-cidr>/32`,
+                terraform: 'cluster_endpoint_public_access       = true\ncluster_endpoint_public_access_cidrs = ["<your-cidr>/32"]'
+              }
+            : {
+                text: 'Refresh the kubeconfig for this cluster and check that your network may reach the endpoint (public access CIDRs, proxy).',
+                command: `aws eks update-kubeconfig --name ${c.name} --region ${e.aws.region}`
+              }
       })
     ]
   }
@@ -67,7 +75,8 @@ export function checkCertificate(base64: string | undefined, now: string): { ok:
     return { ok: false, reason: `certificateAuthority.data is not a PEM certificate (${(err as Error).message})` }
   }
   if (!cert.ca) return { ok: false, reason: 'the certificate is not a CA (basicConstraints CA:FALSE)', subject: cert.subject, validTo: cert.validTo }
-  if (Date.parse(cert.validTo) < Date.parse(now)) return { ok: false, reason: `the certificate expired on ${cert.validTo}`, subject: cert.subject, validTo: cert.validTo }
+  if (Date.parse(cert.validTo) < Date.parse(now))
+    return { ok: false, reason: `the certificate expired on ${cert.validTo}`, subject: cert.subject, validTo: cert.validTo }
   return { ok: true, subject: cert.subject, validTo: cert.validTo }
 }
 
@@ -106,7 +115,9 @@ export const clusterRole: Rule = {
     const role = e.aws.roles[c.roleArn]
     if (!role) return []
     const name = roleName(c.roleArn)
-    const trusted = statements(role.trustPolicy).some((s) => s.Effect === 'Allow' && typeof s.Principal === 'object' && asList(s.Principal.Service).includes('eks.amazonaws.com'))
+    const trusted = statements(role.trustPolicy).some(
+      (s) => s.Effect === 'Allow' && typeof s.Principal === 'object' && asList(s.Principal.Service).includes('eks.amazonaws.com')
+    )
     const problems: string[] = []
     if (!role.exists) problems.push('the role does not exist')
     else {
@@ -121,7 +132,9 @@ export const clusterRole: Rule = {
         message: `Cluster role ${name}: ${problems.join('; ')}. EKS uses it to manage the ENIs and security groups the control plane talks to nodes through.`,
         evidence: { roleArn: c.roleArn, exists: role.exists, trustsEks: trusted, attachedPolicies: role.attachedPolicyArns },
         fix: {
-          text: role.exists ? 'Attach AmazonEKSClusterPolicy and let eks.amazonaws.com assume the role.' : 'Recreate the role with the EKS trust policy and AmazonEKSClusterPolicy.',
+          text: role.exists
+            ? 'Attach AmazonEKSClusterPolicy and let eks.amazonaws.com assume the role.'
+            : 'Recreate the role with the EKS trust policy and AmazonEKSClusterPolicy.',
           command: `aws iam attach-role-policy --role-name ${name} --policy-arn ${CLUSTER_POLICY}`,
           terraform: `resource "aws_iam_role_policy_attachment" "cluster" {\n  role       = "${name}"\n  policy_arn = "${CLUSTER_POLICY}"\n}`
         }
@@ -158,12 +171,22 @@ export const versionSkew: Rule = {
       )
     }
     for (const ng of e.aws.nodegroups) {
-      judge(`nodegroup/${ng.name}`, ng.version, { releaseVersion: ng.releaseVersion }, `aws eks update-nodegroup-version --cluster-name ${e.aws.cluster.name} --nodegroup-name ${ng.name} --region ${e.aws.region}`)
+      judge(
+        `nodegroup/${ng.name}`,
+        ng.version,
+        { releaseVersion: ng.releaseVersion },
+        `aws eks update-nodegroup-version --cluster-name ${e.aws.cluster.name} --nodegroup-name ${ng.name} --region ${e.aws.region}`
+      )
     }
     const managed = new Set(e.aws.nodegroups.map((n) => n.name))
     for (const n of e.kube?.nodes ?? []) {
       if (managed.has(n.labels['eks.amazonaws.com/nodegroup'] ?? '')) continue // judged through its node group
-      judge(`node/${n.name}`, n.kubeletVersion, { kubeletVersion: n.kubeletVersion }, `kubectl drain ${n.name} --ignore-daemonsets --delete-emptydir-data  # then replace it with an AMI for ${e.aws.cluster.version}`)
+      judge(
+        `node/${n.name}`,
+        n.kubeletVersion,
+        { kubeletVersion: n.kubeletVersion },
+        `kubectl drain ${n.name} --ignore-daemonsets --delete-emptydir-data  # then replace it with an AMI for ${e.aws.cluster.version}`
+      )
     }
     return out
   }

@@ -13,7 +13,12 @@ function providerArn(e: Evidence, role: string): string | undefined {
 }
 
 function globMatch(pattern: string, value: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`)
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`
+  )
   return re.test(value)
 }
 
@@ -21,7 +26,9 @@ function globMatch(pattern: string, value: string): boolean {
 export function trustProblem(e: Evidence, role: RoleEvidence, subject: string): string | undefined {
   const host = issuerHost(e)
   const provider = providerArn(e, role.arn)
-  const web = statements(role.trustPolicy).filter((s) => s.Effect === 'Allow' && asList(s.Action).some((a) => a === 'sts:AssumeRoleWithWebIdentity' || a === 'sts:*'))
+  const web = statements(role.trustPolicy).filter(
+    (s) => s.Effect === 'Allow' && asList(s.Action).some((a) => a === 'sts:AssumeRoleWithWebIdentity' || a === 'sts:*')
+  )
   const forProvider = web.filter((s) => typeof s.Principal === 'object' && asList(s.Principal.Federated).includes(provider ?? ''))
   if (forProvider.length === 0) {
     const others = web.flatMap((s) => (typeof s.Principal === 'object' ? asList(s.Principal.Federated) : []))
@@ -60,8 +67,12 @@ export const irsaRole: Rule = {
           message: `Service account ${sa.namespace}/${sa.name} uses role ${name}, but ${problem}: its pods get AccessDenied on sts:AssumeRoleWithWebIdentity.`,
           evidence: { roleArn: arn, exists: role.exists, subject, oidcIssuer: e.aws.cluster.oidcIssuer, trustPolicy: role.trustPolicy },
           fix: {
-            text: role.exists ? 'Trust the cluster\'s OIDC provider for exactly this service account.' : 'Create the role, or fix the eks.amazonaws.com/role-arn annotation.',
-            command: role.exists ? `aws iam update-assume-role-policy --role-name ${name} --policy-document file://trust.json` : `kubectl -n ${sa.namespace} annotate serviceaccount ${sa.name} eks.amazonaws.com/role-arn=<existing role ARN> --overwrite`,
+            text: role.exists
+              ? "Trust the cluster's OIDC provider for exactly this service account."
+              : 'Create the role, or fix the eks.amazonaws.com/role-arn annotation.',
+            command: role.exists
+              ? `aws iam update-assume-role-policy --role-name ${name} --policy-document file://trust.json`
+              : `kubectl -n ${sa.namespace} annotate serviceaccount ${sa.name} eks.amazonaws.com/role-arn=<existing role ARN> --overwrite`,
             terraform: `data "aws_iam_policy_document" "trust" {\n  statement {\n    actions = ["sts:AssumeRoleWithWebIdentity"]\n    principals {\n      type        = "Federated"\n      identifiers = ["${providerArn(e, arn)}"]\n    }\n    condition {\n      test     = "StringEquals"\n      variable = "${issuerHost(e)}:sub"\n      values   = ["${subject}"]\n    }\n    condition {\n      test     = "StringEquals"\n      variable = "${issuerHost(e)}:aud"\n      values   = ["sts.amazonaws.com"]\n    }\n  }\n}`
           }
         })
@@ -87,11 +98,20 @@ export const oidcProvider: Rule = {
       finder(this.id)({
         severity: 'error',
         resource: `cluster/${e.aws.cluster.name}`,
-        message: match ? `The IAM OIDC provider for ${host} does not list sts.amazonaws.com as a client ID (audience).` : `No IAM OIDC provider exists for ${host}, so no IRSA role can be assumed (${users.length} service account(s) use IRSA).`,
-        evidence: { issuer: e.aws.cluster.oidcIssuer, providers: e.aws.oidcProviders.map((p) => p.arn), clientIds: match?.clientIds, serviceAccounts: users.map((s) => `${s.namespace}/${s.name}`) },
+        message: match
+          ? `The IAM OIDC provider for ${host} does not list sts.amazonaws.com as a client ID (audience).`
+          : `No IAM OIDC provider exists for ${host}, so no IRSA role can be assumed (${users.length} service account(s) use IRSA).`,
+        evidence: {
+          issuer: e.aws.cluster.oidcIssuer,
+          providers: e.aws.oidcProviders.map((p) => p.arn),
+          clientIds: match?.clientIds,
+          serviceAccounts: users.map((s) => `${s.namespace}/${s.name}`)
+        },
         fix: {
           text: 'Register the cluster issuer as an IAM OIDC provider with audience sts.amazonaws.com.',
-          command: match ? `aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn ${match.arn} --client-id sts.amazonaws.com` : `eksctl utils associate-iam-oidc-provider --cluster ${e.aws.cluster.name} --region ${e.aws.region} --approve`,
+          command: match
+            ? `aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn ${match.arn} --client-id sts.amazonaws.com`
+            : `eksctl utils associate-iam-oidc-provider --cluster ${e.aws.cluster.name} --region ${e.aws.region} --approve`,
           terraform: `resource "aws_iam_openid_connect_provider" "cluster" {\n  url            = "${e.aws.cluster.oidcIssuer}"\n  client_id_list = ["sts.amazonaws.com"]\n}`
         }
       })
@@ -99,7 +119,8 @@ export const oidcProvider: Rule = {
   }
 }
 
-const DENIED = /(?:User|Principal): (arn:[^\s]+) is not authorized to perform: ([\w:*-]+)(?: on resource: ([^\s]+))?|(AccessDenied(?:Exception)?|UnauthorizedOperation|AccessDeniedException)/
+const DENIED =
+  /(?:User|Principal): (arn:[^\s]+) is not authorized to perform: ([\w:*-]+)(?: on resource: ([^\s]+))?|(AccessDenied(?:Exception)?|UnauthorizedOperation|AccessDeniedException)/
 
 export const accessDenied: Rule = {
   id: 'access-denied',
@@ -112,7 +133,9 @@ export const accessDenied: Rule = {
     const out: Finding[] = []
     const texts = [
       // Ingress and Service events are explained by lb-events, with the controller's context.
-      ...e.kube.events.filter((ev) => ev.type === 'Warning' && ev.kind !== 'Ingress' && ev.kind !== 'Service').map((ev) => ({ obj: `${ev.kind.toLowerCase()}/${ev.namespace}/${ev.name}`, reason: ev.reason, text: ev.message })),
+      ...e.kube.events
+        .filter((ev) => ev.type === 'Warning' && ev.kind !== 'Ingress' && ev.kind !== 'Service')
+        .map((ev) => ({ obj: `${ev.kind.toLowerCase()}/${ev.namespace}/${ev.name}`, reason: ev.reason, text: ev.message })),
       ...e.kube.pods.flatMap((p) => p.waiting.map((w) => ({ obj: `pod/${p.namespace}/${p.name}`, reason: w.reason, text: w.message ?? '' })))
     ]
     const seen = new Set<string>()
@@ -130,8 +153,13 @@ export const accessDenied: Rule = {
           message: action ? `${principal} is not allowed ${action}${m[3] ? ` on ${m[3]}` : ''}.` : `${t.obj} reports ${m[4]}.`,
           evidence: { reason: t.reason, message: clip(t.text), principal, action, resource: m[3] },
           fix: {
-            text: action ? `Grant ${action} to ${role ?? 'the principal'} (its IRSA role or, without IRSA, the node role), scoped to the resource.` : 'Find the principal in CloudTrail (errorCode AccessDenied) and grant the missing action.',
-            command: role && action ? `aws iam put-role-policy --role-name ${role} --policy-name ${action.replace(/[:*]/g, '-')} --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"${action}","Resource":"${m[3] ?? '*'}"}]}'` : `aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventName,AttributeValue=AssumeRoleWithWebIdentity --region ${e.aws.region} --max-items 5`
+            text: action
+              ? `Grant ${action} to ${role ?? 'the principal'} (its IRSA role or, without IRSA, the node role), scoped to the resource.`
+              : 'Find the principal in CloudTrail (errorCode AccessDenied) and grant the missing action.',
+            command:
+              role && action
+                ? `aws iam put-role-policy --role-name ${role} --policy-name ${action.replace(/[:*]/g, '-')} --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"${action}","Resource":"${m[3] ?? '*'}"}]}'`
+                : `aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventName,AttributeValue=AssumeRoleWithWebIdentity --region ${e.aws.region} --max-items 5`
           }
         })
       )
@@ -139,4 +167,3 @@ export const accessDenied: Rule = {
     return out
   }
 }
-

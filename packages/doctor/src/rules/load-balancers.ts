@@ -11,7 +11,9 @@ interface Consumer {
 export function controllerConsumers(e: Evidence): Consumer[] {
   if (!e.kube) return []
   const out: Consumer[] = []
-  for (const i of e.kube.ingresses) if (i.className === 'alb') out.push({ resource: `ingress/${i.namespace}/${i.name}`, scheme: i.scheme === 'internet-facing' ? 'internet-facing' : 'internal' })
+  for (const i of e.kube.ingresses)
+    if (i.className === 'alb')
+      out.push({ resource: `ingress/${i.namespace}/${i.name}`, scheme: i.scheme === 'internet-facing' ? 'internet-facing' : 'internal' })
   for (const s of e.kube.services) {
     if (s.type !== 'LoadBalancer') continue
     if (s.loadBalancerClass === 'service.k8s.aws/nlb' || s.awsLoadBalancerType === 'external' || s.awsLoadBalancerType === 'nlb-ip') {
@@ -35,7 +37,9 @@ export const lbController: Rule = {
       finder(this.id)({
         severity: 'error',
         resource: ctl ? `deployment/${ctl.namespace}/${ctl.name}` : 'deployment/kube-system/aws-load-balancer-controller',
-        message: ctl ? `The AWS Load Balancer Controller has ${ctl.ready}/${ctl.desired} ready: ${users.length} object(s) wait for a load balancer.` : `No AWS Load Balancer Controller runs, yet ${users.length} object(s) need it: they never get a load balancer.`,
+        message: ctl
+          ? `The AWS Load Balancer Controller has ${ctl.ready}/${ctl.desired} ready: ${users.length} object(s) wait for a load balancer.`
+          : `No AWS Load Balancer Controller runs, yet ${users.length} object(s) need it: they never get a load balancer.`,
         evidence: { controller: ctl ? { desired: ctl.desired, ready: ctl.ready } : null, waiting: users.map((u) => u.resource) },
         fix: {
           text: 'Install the controller with an IRSA role carrying its IAM policy.',
@@ -70,10 +74,18 @@ export const lbSubnetTags: Rule = {
           severity: 'error',
           resource: `vpc/${e.aws.cluster.vpcId}`,
           message: `${need.length} ${scheme} load balancer(s) need ${scheme === 'internet-facing' ? 'public' : 'private'} subnets tagged ${tag}=1 in two zones; ${tagged.length} tagged (${zones.size} zone(s)) of ${candidates.length}.`,
-          evidence: { tag, scheme, tagged: tagged.map((s) => s.id), untagged: untagged.map((s) => ({ id: s.id, az: s.az })), waiting: need.map((u) => u.resource) },
+          evidence: {
+            tag,
+            scheme,
+            tagged: tagged.map((s) => s.id),
+            untagged: untagged.map((s) => ({ id: s.id, az: s.az })),
+            waiting: need.map((u) => u.resource)
+          },
           fix: {
             text: `Tag the ${scheme === 'internet-facing' ? 'public' : 'private'} subnets so the controller discovers them.`,
-            command: untagged.length ? `aws ec2 create-tags --resources ${untagged.map((s) => s.id).join(' ')} --tags Key=${tag},Value=1 --region ${e.aws.region}` : undefined,
+            command: untagged.length
+              ? `aws ec2 create-tags --resources ${untagged.map((s) => s.id).join(' ')} --tags Key=${tag},Value=1 --region ${e.aws.region}`
+              : undefined,
             terraform: `module "vpc" {\n  ${scheme === 'internet-facing' ? 'public' : 'private'}_subnet_tags = { "${tag}" = "1" }\n}`
           }
         })
@@ -84,11 +96,14 @@ export const lbSubnetTags: Rule = {
 }
 
 const LB_PATTERNS: [RegExp, string][] = [
-  [/couldn't auto-discover subnets|unable to resolve at least one subnet/i, 'Tag the subnets (kubernetes.io/role/elb for internet-facing, kubernetes.io/role/internal-elb for internal).'],
-  [/AccessDenied|not authorized/i, 'The controller\'s IRSA role lacks a permission of the AWS Load Balancer Controller IAM policy: attach the current policy.'],
+  [
+    /couldn't auto-discover subnets|unable to resolve at least one subnet/i,
+    'Tag the subnets (kubernetes.io/role/elb for internet-facing, kubernetes.io/role/internal-elb for internal).'
+  ],
+  [/AccessDenied|not authorized/i, "The controller's IRSA role lacks a permission of the AWS Load Balancer Controller IAM policy: attach the current policy."],
   [/certificate|ACM/i, 'The certificate ARN in the annotation is wrong, in another region, or not issued.'],
   [/TargetGroup|target group|target-type/i, 'Use target-type ip with the VPC CNI, or make the Service NodePort for target-type instance.'],
-  [/webhook|x509/i, 'The controller\'s webhook is unreachable: allow 9443 from the control plane to the nodes.']
+  [/webhook|x509/i, "The controller's webhook is unreachable: allow 9443 from the control plane to the nodes."]
 ]
 
 export const lbEvents: Rule = {
@@ -106,7 +121,10 @@ export const lbEvents: Rule = {
       const key = `${ev.kind}/${ev.namespace}/${ev.name}`
       if (seen.has(key)) continue
       seen.add(key)
-      const obj = ev.kind === 'Ingress' ? e.kube.ingresses.find((i) => i.namespace === ev.namespace && i.name === ev.name) : e.kube.services.find((s) => s.namespace === ev.namespace && s.name === ev.name)
+      const obj =
+        ev.kind === 'Ingress'
+          ? e.kube.ingresses.find((i) => i.namespace === ev.namespace && i.name === ev.name)
+          : e.kube.services.find((s) => s.namespace === ev.namespace && s.name === ev.name)
       const lbs = e.aws.loadBalancers.filter((lb) => obj?.hostnames.includes(lb.dnsName))
       const advice = LB_PATTERNS.find(([re]) => re.test(ev.message))?.[1] ?? 'Read the controller log for the reconcile error.'
       out.push(
@@ -114,7 +132,14 @@ export const lbEvents: Rule = {
           severity: 'error',
           resource: `${ev.kind.toLowerCase()}/${ev.namespace}/${ev.name}`,
           message: `${ev.kind} ${ev.namespace}/${ev.name}: ${ev.reason} (${ev.count}×): ${clip(ev.message, 200)}`,
-          evidence: { reason: ev.reason, message: clip(ev.message), count: ev.count, lastTimestamp: ev.lastTimestamp, hostnames: obj?.hostnames ?? [], loadBalancers: lbs.map((lb) => ({ name: lb.name, state: lb.state, scheme: lb.scheme })) },
+          evidence: {
+            reason: ev.reason,
+            message: clip(ev.message),
+            count: ev.count,
+            lastTimestamp: ev.lastTimestamp,
+            hostnames: obj?.hostnames ?? [],
+            loadBalancers: lbs.map((lb) => ({ name: lb.name, state: lb.state, scheme: lb.scheme }))
+          },
           fix: { text: advice, command: 'kubectl -n kube-system logs deployment/aws-load-balancer-controller --tail=50' }
         })
       )

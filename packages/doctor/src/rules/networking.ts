@@ -4,7 +4,13 @@ import { clip, nodeSubnetIds } from '../util.js'
 
 const COMPONENTS = [
   { name: 'aws-node', kind: 'DaemonSet', app: 'aws-node', addon: 'vpc-cni', role: 'assigns pod IPs (VPC CNI); without it nodes stay NotReady' },
-  { name: 'kube-proxy', kind: 'DaemonSet', app: 'kube-proxy', addon: 'kube-proxy', role: 'programs Service routing; without it pods cannot reach Services or the API' },
+  {
+    name: 'kube-proxy',
+    kind: 'DaemonSet',
+    app: 'kube-proxy',
+    addon: 'kube-proxy',
+    role: 'programs Service routing; without it pods cannot reach Services or the API'
+  },
   { name: 'coredns', kind: 'Deployment', app: 'kube-dns', addon: 'coredns', role: 'resolves cluster DNS; without it every name lookup in pods fails' }
 ] as const
 
@@ -31,8 +37,15 @@ export const networkingComponents: Rule = {
           message: w ? `${c.name} has ${w.ready}/${w.desired} ready; it ${c.role}.` : `${c.name} (${c.kind}) does not exist in kube-system; it ${c.role}.`,
           evidence: { kind: c.kind, exists: Boolean(w), desired: w?.desired, ready: w?.ready, images: w?.images, waiting },
           fix: w
-            ? { text: 'Read the unready pods: image pull (node role ECR policy), crash (aws-node: IAM or IPAMD), or scheduling.', command: `kubectl -n kube-system describe pods -l k8s-app=${c.app}` }
-            : { text: `Install the ${c.addon} EKS add-on.`, command: `aws eks create-addon --cluster-name ${e.aws.cluster.name} --addon-name ${c.addon} --region ${e.aws.region}`, terraform: `cluster_addons = {\n  ${c.addon} = { most_recent = true }\n}` }
+            ? {
+                text: 'Read the unready pods: image pull (node role ECR policy), crash (aws-node: IAM or IPAMD), or scheduling.',
+                command: `kubectl -n kube-system describe pods -l k8s-app=${c.app}`
+              }
+            : {
+                text: `Install the ${c.addon} EKS add-on.`,
+                command: `aws eks create-addon --cluster-name ${e.aws.cluster.name} --addon-name ${c.addon} --region ${e.aws.region}`,
+                terraform: `cluster_addons = {\n  ${c.addon} = { most_recent = true }\n}`
+              }
         })
       )
     }
@@ -52,7 +65,9 @@ export const ipExhaustion: Rule = {
     const f = finder(this.id)
     const out: Finding[] = []
     const ids = nodeSubnetIds(e.aws)
-    const ipamd = (e.kube?.events ?? []).filter((ev) => /failed to assign an IP address|InsufficientFreeAddressesInSubnet|no available IP addresses|AssignPrivateIpAddresses/i.test(ev.message))
+    const ipamd = (e.kube?.events ?? []).filter((ev) =>
+      /failed to assign an IP address|InsufficientFreeAddressesInSubnet|no available IP addresses|AssignPrivateIpAddresses/i.test(ev.message)
+    )
     const subnets = e.aws.subnets.filter((s) => ids.includes(s.id))
     for (const s of subnets.filter((x) => x.availableIps < LOW_FREE_IPS)) {
       const enis = e.aws.networkInterfaces.filter((n) => n.subnetId === s.id)
@@ -61,7 +76,14 @@ export const ipExhaustion: Rule = {
           severity: s.availableIps === 0 || ipamd.length > 0 ? 'error' : 'warning',
           resource: `subnet/${s.id}`,
           message: `Subnet ${s.id} (${s.cidr}, ${s.az}) has ${s.availableIps} free IP address(es); ${enis.length} ENIs hold ${enis.reduce((a, n) => a + n.privateIpCount, 0)} addresses.`,
-          evidence: { subnetId: s.id, cidr: s.cidr, az: s.az, availableIps: s.availableIps, enis: enis.length, ipamdEvents: ipamd.slice(0, 5).map((ev) => ({ pod: `${ev.namespace}/${ev.name}`, reason: ev.reason, message: clip(ev.message, 200) })) },
+          evidence: {
+            subnetId: s.id,
+            cidr: s.cidr,
+            az: s.az,
+            availableIps: s.availableIps,
+            enis: enis.length,
+            ipamdEvents: ipamd.slice(0, 5).map((ev) => ({ pod: `${ev.namespace}/${ev.name}`, reason: ev.reason, message: clip(ev.message, 200) }))
+          },
           fix: {
             text: 'Add a larger or secondary CIDR subnet to the node groups, or enable prefix delegation so each ENI slot carries a /28.',
             command: `kubectl -n kube-system set env daemonset aws-node ENABLE_PREFIX_DELEGATION=true WARM_PREFIX_TARGET=1`,
@@ -76,8 +98,14 @@ export const ipExhaustion: Rule = {
           severity: 'error',
           resource: `pod/${ipamd[0].namespace}/${ipamd[0].name}`,
           message: `IPAMD could not assign pod IPs (${ipamd.length} event(s)) although the node subnets have free addresses: the node's ENI or IP limit is reached, or aws-node lacks ec2:AssignPrivateIpAddresses.`,
-          evidence: { events: ipamd.slice(0, 5).map((ev) => ({ pod: `${ev.namespace}/${ev.name}`, reason: ev.reason, message: clip(ev.message, 200) })), subnets: subnets.map((s) => ({ id: s.id, availableIps: s.availableIps })) },
-          fix: { text: 'Check the aws-node logs for the EC2 error; enable prefix delegation when the per-instance ENI limit is the bound.', command: 'kubectl -n kube-system logs -l k8s-app=aws-node -c aws-node --tail=50' }
+          evidence: {
+            events: ipamd.slice(0, 5).map((ev) => ({ pod: `${ev.namespace}/${ev.name}`, reason: ev.reason, message: clip(ev.message, 200) })),
+            subnets: subnets.map((s) => ({ id: s.id, availableIps: s.availableIps }))
+          },
+          fix: {
+            text: 'Check the aws-node logs for the EC2 error; enable prefix delegation when the per-instance ENI limit is the bound.',
+            command: 'kubectl -n kube-system logs -l k8s-app=aws-node -c aws-node --tail=50'
+          }
         })
       )
     }
@@ -103,7 +131,10 @@ export const addonDegraded: Rule = {
           evidence: { status: a.status, version: a.version, issues: a.healthIssues.map((i) => ({ ...i, meaning: meaningOf(i.code).meaning })) },
           fix: {
             text: first ? meaningOf(first.code).fix : 'Describe the add-on and read its health issues.',
-            command: first?.code === 'ConfigurationConflict' ? `aws eks update-addon --cluster-name ${e.aws.cluster.name} --addon-name ${a.name} --resolve-conflicts OVERWRITE --region ${e.aws.region}` : `aws eks describe-addon --cluster-name ${e.aws.cluster.name} --addon-name ${a.name} --region ${e.aws.region} --query addon.health`
+            command:
+              first?.code === 'ConfigurationConflict'
+                ? `aws eks update-addon --cluster-name ${e.aws.cluster.name} --addon-name ${a.name} --resolve-conflicts OVERWRITE --region ${e.aws.region}`
+                : `aws eks describe-addon --cluster-name ${e.aws.cluster.name} --addon-name ${a.name} --region ${e.aws.region} --query addon.health`
           }
         })
       })

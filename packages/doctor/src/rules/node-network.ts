@@ -18,7 +18,12 @@ export const subnetEgress: Rule = {
       const target = defaultRoute(table)
       if (target) continue // igw (public), nat, tgw, an appliance: egress exists
       const present = (service: string) =>
-        e.aws.vpcEndpoints.some((v) => v.serviceName === `com.amazonaws.${e.aws.region}.${service}` && v.state.toLowerCase() === 'available' && (v.type === 'Gateway' ? v.routeTableIds.includes(table?.id ?? '') : true))
+        e.aws.vpcEndpoints.some(
+          (v) =>
+            v.serviceName === `com.amazonaws.${e.aws.region}.${service}` &&
+            v.state.toLowerCase() === 'available' &&
+            (v.type === 'Gateway' ? v.routeTableIds.includes(table?.id ?? '') : true)
+        )
       const missing = REQUIRED_ENDPOINTS.filter((s) => !present(s))
       if (missing.length === 0) continue
       out.push(
@@ -29,7 +34,12 @@ export const subnetEgress: Rule = {
           evidence: { subnetId: id, routeTable: table?.id, routes: table?.routes ?? [], endpoints: e.aws.vpcEndpoints.map((v) => v.serviceName), missing },
           fix: {
             text: 'Route 0.0.0.0/0 to a NAT gateway, or create the missing endpoints (interface endpoints with private DNS; S3 as a gateway endpoint on this route table).',
-            command: missing.map((s) => `aws ec2 create-vpc-endpoint --vpc-id ${e.aws.cluster.vpcId} --service-name com.amazonaws.${e.aws.region}.${s} --vpc-endpoint-type ${s === 's3' ? `Gateway --route-table-ids ${table?.id}` : `Interface --subnet-ids ${id} --private-dns-enabled`} --region ${e.aws.region}`).join('\n'),
+            command: missing
+              .map(
+                (s) =>
+                  `aws ec2 create-vpc-endpoint --vpc-id ${e.aws.cluster.vpcId} --service-name com.amazonaws.${e.aws.region}.${s} --vpc-endpoint-type ${s === 's3' ? `Gateway --route-table-ids ${table?.id}` : `Interface --subnet-ids ${id} --private-dns-enabled`} --region ${e.aws.region}`
+              )
+              .join('\n'),
             terraform: 'module "vpc" {\n  enable_nat_gateway = true\n  single_nat_gateway = true\n}'
           }
         })
@@ -56,7 +66,15 @@ export const vpcDns: Rule = {
         evidence: { vpcId: e.aws.cluster.vpcId, ...a },
         fix: {
           text: 'Turn both attributes on (one attribute per call).',
-          command: off.map((o) => `aws ec2 modify-vpc-attribute --vpc-id ${e.aws.cluster.vpcId} --${o.replace(/^enable/, 'enable-').replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()} '{"Value":true}' --region ${e.aws.region}`).join('\n'),
+          command: off
+            .map(
+              (o) =>
+                `aws ec2 modify-vpc-attribute --vpc-id ${e.aws.cluster.vpcId} --${o
+                  .replace(/^enable/, 'enable-')
+                  .replace(/([a-z])([A-Z])/g, '$1-$2')
+                  .toLowerCase()} '{"Value":true}' --region ${e.aws.region}`
+            )
+            .join('\n'),
           terraform: 'module "vpc" {\n  enable_dns_support   = true\n  enable_dns_hostnames = true\n}'
         }
       })
@@ -73,7 +91,11 @@ function allows(p: Permission, port: number): boolean {
 /** Whether any of `groups` lets `port` in (or out) from a peer in `peerGroups` or at `peerIp`. */
 export function permits(groups: SecurityGroupEvidence[], direction: 'ingress' | 'egress', port: number, peerGroups: string[], peerIp?: string): boolean {
   return groups.some((g) =>
-    g[direction].some((p) => allows(p, port) && (p.groupIds.some((id) => peerGroups.includes(id)) || p.cidrs.some((c) => c === '0.0.0.0/0' || (peerIp !== undefined && cidrContains(c, peerIp)))))
+    g[direction].some(
+      (p) =>
+        allows(p, port) &&
+        (p.groupIds.some((id) => peerGroups.includes(id)) || p.cidrs.some((c) => c === '0.0.0.0/0' || (peerIp !== undefined && cidrContains(c, peerIp))))
+    )
   )
 }
 
@@ -121,4 +143,3 @@ export const securityGroups: Rule = {
     return out
   }
 }
-

@@ -30,10 +30,22 @@ export const nodegroupHealth: Rule = {
 }
 
 const ASG_PATTERNS: [RegExp, string][] = [
-  [/InsufficientInstanceCapacity|sufficient .* capacity/i, 'AWS has no capacity for this instance type in these Availability Zones: add subnets in other zones or more instance types.'],
-  [/VcpuLimitExceeded|vCPU/i, 'The account\'s vCPU quota for this instance family is reached: request an increase in Service Quotas (Running On-Demand G and VT instances for GPU types).'],
-  [/not authorized|UnauthorizedOperation|AccessDenied/i, 'The Auto Scaling service-linked role cannot use the launch template (often a KMS key on the EBS volume or an iam:PassRole denial).'],
-  [/InvalidParameter|does not exist|not found/i, 'The launch template references something that does not exist (AMI, security group, key pair, instance profile).'],
+  [
+    /InsufficientInstanceCapacity|sufficient .* capacity/i,
+    'AWS has no capacity for this instance type in these Availability Zones: add subnets in other zones or more instance types.'
+  ],
+  [
+    /VcpuLimitExceeded|vCPU/i,
+    "The account's vCPU quota for this instance family is reached: request an increase in Service Quotas (Running On-Demand G and VT instances for GPU types)."
+  ],
+  [
+    /not authorized|UnauthorizedOperation|AccessDenied/i,
+    'The Auto Scaling service-linked role cannot use the launch template (often a KMS key on the EBS volume or an iam:PassRole denial).'
+  ],
+  [
+    /InvalidParameter|does not exist|not found/i,
+    'The launch template references something that does not exist (AMI, security group, key pair, instance profile).'
+  ],
   [/Spot/i, 'Spot capacity is unavailable or the price is too low: add instance types or use On-Demand.']
 ]
 
@@ -53,14 +65,22 @@ export const asgActivity: Rule = {
       if (!latest || !['Failed', 'Cancelled'].includes(latest.statusCode)) continue
       const failed = sorted.filter((a) => a.statusCode === 'Failed' || a.statusCode === 'Cancelled')
       const text = `${latest.statusMessage ?? ''} ${latest.description}`
-      const advice = ASG_PATTERNS.find(([re]) => re.test(text))?.[1] ?? 'Read the activity\'s status message: it names the EC2 error.'
+      const advice = ASG_PATTERNS.find(([re]) => re.test(text))?.[1] ?? "Read the activity's status message: it names the EC2 error."
       const ng = e.aws.nodegroups.find((n) => n.asgNames.includes(asg))
       out.push(
         f({
           severity: 'error',
           resource: ng ? `nodegroup/${ng.name}` : `asg/${asg}`,
           message: `The latest scaling activity of ${asg} failed: ${clip(latest.statusMessage ?? latest.description, 200)}`,
-          evidence: { autoScalingGroup: asg, statusCode: latest.statusCode, statusMessage: latest.statusMessage, description: latest.description, cause: latest.cause, startTime: latest.startTime, failedActivities: failed.length },
+          evidence: {
+            autoScalingGroup: asg,
+            statusCode: latest.statusCode,
+            statusMessage: latest.statusMessage,
+            description: latest.description,
+            cause: latest.cause,
+            startTime: latest.startTime,
+            failedActivities: failed.length
+          },
           fix: { text: advice, command: `aws autoscaling describe-scaling-activities --auto-scaling-group-name ${asg} --region ${e.aws.region} --max-items 5` }
         })
       )
@@ -90,9 +110,17 @@ export const instancesNotJoined: Rule = {
           severity: 'error',
           resource: `instance/${i.id}`,
           message: `Instance ${i.id} (${i.instanceType}) has run ${ageMinutes(i.launchTime, e.readAt) ?? '?'} min but no node ${i.privateDnsName} is registered.`,
-          evidence: { instanceId: i.id, instanceType: i.instanceType, privateDnsName: i.privateDnsName, launchTime: i.launchTime, subnetId: i.subnetId, nodegroup: i.tags['eks:nodegroup-name'], registeredNodes: [...names].sort() },
+          evidence: {
+            instanceId: i.id,
+            instanceType: i.instanceType,
+            privateDnsName: i.privateDnsName,
+            launchTime: i.launchTime,
+            subnetId: i.subnetId,
+            nodegroup: i.tags['eks:nodegroup-name'],
+            registeredNodes: [...names].sort()
+          },
           fix: {
-            text: 'The kubelet started but could not register: check the node role\'s access entry, the route from its subnet to the endpoint, and the bootstrap log on the instance. The other findings of this report usually name the cause.',
+            text: "The kubelet started but could not register: check the node role's access entry, the route from its subnet to the endpoint, and the bootstrap log on the instance. The other findings of this report usually name the cause.",
             command: `aws ssm start-session --target ${i.id} --region ${e.aws.region}  # then: journalctl -u kubelet --no-pager | tail -50`
           }
         })
@@ -103,7 +131,11 @@ export const instancesNotJoined: Rule = {
 function accessFor(e: Evidence, role: RoleEvidence): { entry: boolean; awsAuth: boolean } {
   // aws-auth matches the role ARN without its path; access entries take the ARN as created.
   const bare = `arn:${role.arn.split(':')[1]}:iam::${role.arn.split(':')[4]}:role/${roleName(role.arn)}`
-  const entry = (e.aws.accessEntries ?? []).some((a) => (a.principalArn === role.arn || a.principalArn === bare) && (a.type === 'EC2_LINUX' || a.type === 'EC2_WINDOWS' || a.kubernetesGroups.includes('system:nodes')))
+  const entry = (e.aws.accessEntries ?? []).some(
+    (a) =>
+      (a.principalArn === role.arn || a.principalArn === bare) &&
+      (a.type === 'EC2_LINUX' || a.type === 'EC2_WINDOWS' || a.kubernetesGroups.includes('system:nodes'))
+  )
   const awsAuth = (e.kube?.awsAuth ?? []).some((m) => m.rolearn === bare && m.groups.includes('system:nodes'))
   return { entry, awsAuth }
 }
@@ -134,7 +166,12 @@ export const nodeRoleAccess: Rule = {
           severity: 'error',
           resource: `role/${name}`,
           message: `Node role ${name} of node group ${ng.name} has no ${useEntries ? 'EC2_LINUX access entry' : ''}${useEntries && useConfigMap ? ' and no ' : ''}${useConfigMap ? 'aws-auth mapping to system:nodes' : ''}: its kubelets are refused (Unauthorized) and never appear as nodes.`,
-          evidence: { authenticationMode: mode, nodeRole: role.arn, accessEntries: (e.aws.accessEntries ?? []).map((x) => x.principalArn), awsAuthRoles: (e.kube?.awsAuth ?? []).map((m) => m.rolearn) },
+          evidence: {
+            authenticationMode: mode,
+            nodeRole: role.arn,
+            accessEntries: (e.aws.accessEntries ?? []).map((x) => x.principalArn),
+            awsAuthRoles: (e.kube?.awsAuth ?? []).map((m) => m.rolearn)
+          },
           fix: useEntries
             ? {
                 text: 'Create an EC2_LINUX access entry for the node role.',
@@ -177,12 +214,21 @@ export const nodeRolePolicies: Rule = {
         f({
           severity: 'error',
           resource: `role/${name}`,
-          message: role.exists ? `Node role ${name} lacks ${missing.join(', ')}: kubelets cannot ${missing.includes('AmazonEKSWorkerNodePolicy') ? 'describe the cluster, ' : ''}${missing.includes('AmazonEKS_CNI_Policy') ? 'assign pod IPs, ' : ''}${missing.includes('AmazonEC2ContainerRegistryReadOnly') ? 'pull images from ECR' : ''}`.replace(/, $/, '.') : `Node role ${name} of node group ${ng.name} does not exist.`,
+          message: role.exists
+            ? `Node role ${name} lacks ${missing.join(', ')}: kubelets cannot ${missing.includes('AmazonEKSWorkerNodePolicy') ? 'describe the cluster, ' : ''}${missing.includes('AmazonEKS_CNI_Policy') ? 'assign pod IPs, ' : ''}${missing.includes('AmazonEC2ContainerRegistryReadOnly') ? 'pull images from ECR' : ''}`.replace(
+                /, $/,
+                '.'
+              )
+            : `Node role ${name} of node group ${ng.name} does not exist.`,
           evidence: { nodegroup: ng.name, nodeRole: ng.nodeRole, exists: role.exists, attachedPolicies: role.attachedPolicyArns, missing, cniOnIrsa },
           fix: {
-            text: role.exists ? 'Attach the missing AWS managed policies to the node role.' : 'Recreate the node role with the three worker policies, then recreate the node group.',
+            text: role.exists
+              ? 'Attach the missing AWS managed policies to the node role.'
+              : 'Recreate the node role with the three worker policies, then recreate the node group.',
             command: missing.map((p) => `aws iam attach-role-policy --role-name ${name} --policy-arn arn:aws:iam::aws:policy/${p}`).join('\n'),
-            terraform: missing.map((p) => `resource "aws_iam_role_policy_attachment" "${p}" {\n  role       = "${name}"\n  policy_arn = "arn:aws:iam::aws:policy/${p}"\n}`).join('\n')
+            terraform: missing
+              .map((p) => `resource "aws_iam_role_policy_attachment" "${p}" {\n  role       = "${name}"\n  policy_arn = "arn:aws:iam::aws:policy/${p}"\n}`)
+              .join('\n')
           }
         })
       )

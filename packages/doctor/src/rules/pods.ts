@@ -47,11 +47,24 @@ export const insufficientGpu: Rule = {
           severity: 'error',
           resource: `pod/${pod.namespace}/${pod.name}`,
           message: `Pod ${pod.namespace}/${pod.name} asks for ${pod.gpuRequest} GPU(s); the cluster's GPU nodes have ${cap.allocatable} allocatable and ${cap.requested} already requested.`,
-          evidence: { scheduler: clip(message), gpuRequest: pod.gpuRequest, gpuNodes: cap.gpuNodes.map((n) => ({ name: n.name, allocatable: gpuAllocatable(n) })), gpuAllocatable: cap.allocatable, gpuRequested: cap.requested, gpuNodegroups: gpuGroups.map((g) => ({ name: g.name, desiredSize: g.desiredSize, instanceTypes: g.instanceTypes })) },
+          evidence: {
+            scheduler: clip(message),
+            gpuRequest: pod.gpuRequest,
+            gpuNodes: cap.gpuNodes.map((n) => ({ name: n.name, allocatable: gpuAllocatable(n) })),
+            gpuAllocatable: cap.allocatable,
+            gpuRequested: cap.requested,
+            gpuNodegroups: gpuGroups.map((g) => ({ name: g.name, desiredSize: g.desiredSize, instanceTypes: g.instanceTypes }))
+          },
           fix: {
-            text: gpuGroups.length ? `Scale the GPU node group up (or let the autoscaler do it: its max size must allow one more node).` : 'Create a GPU node group (g5/g6/p4d/p5) with the EKS GPU AMI.',
-            command: gpuGroups.length ? `aws eks update-nodegroup-config --cluster-name ${e.aws.cluster.name} --nodegroup-name ${gpuGroups[0].name} --scaling-config desiredSize=${(gpuGroups[0].desiredSize ?? 0) + 1} --region ${e.aws.region}` : undefined,
-            terraform: gpuGroups.length ? undefined : 'eks_managed_node_groups = {\n  gpu = {\n    ami_type       = "AL2023_x86_64_NVIDIA"\n    instance_types = ["g5.xlarge"]\n    min_size = 1\n    max_size = 2\n    desired_size = 1\n  }\n}'
+            text: gpuGroups.length
+              ? `Scale the GPU node group up (or let the autoscaler do it: its max size must allow one more node).`
+              : 'Create a GPU node group (g5/g6/p4d/p5) with the EKS GPU AMI.',
+            command: gpuGroups.length
+              ? `aws eks update-nodegroup-config --cluster-name ${e.aws.cluster.name} --nodegroup-name ${gpuGroups[0].name} --scaling-config desiredSize=${(gpuGroups[0].desiredSize ?? 0) + 1} --region ${e.aws.region}`
+              : undefined,
+            terraform: gpuGroups.length
+              ? undefined
+              : 'eks_managed_node_groups = {\n  gpu = {\n    ami_type       = "AL2023_x86_64_NVIDIA"\n    instance_types = ["g5.xlarge"]\n    min_size = 1\n    max_size = 2\n    desired_size = 1\n  }\n}'
           }
         })
       )
@@ -86,10 +99,13 @@ export const untoleratedTaint: Rule = {
           resource: `pod/${pod.namespace}/${pod.name}`,
           message: notReady
             ? `Pod ${pod.namespace}/${pod.name} is Pending because nodes carry ${key}: they are not ready, so nothing is scheduled on them.`
-            : `Pod ${pod.namespace}/${pod.name} is Pending: it does not tolerate ${taints.join(', ') || 'the nodes\' taints'} carried by ${carrying.length} node(s).`,
+            : `Pod ${pod.namespace}/${pod.name} is Pending: it does not tolerate ${taints.join(', ') || "the nodes' taints"} carried by ${carrying.length} node(s).`,
           evidence: { scheduler: clip(message), taints, nodesWithTaint: carrying },
           fix: notReady
-            ? { text: 'Fix the nodes\' readiness first (see the networking findings: aws-node and kube-proxy).', command: 'kubectl get nodes -o wide && kubectl -n kube-system get pods -o wide' }
+            ? {
+                text: "Fix the nodes' readiness first (see the networking findings: aws-node and kube-proxy).",
+                command: 'kubectl get nodes -o wide && kubectl -n kube-system get pods -o wide'
+              }
             : {
                 text: 'Add a toleration for the taint to the pod spec (GPU nodes are tainted so only GPU pods land there).',
                 command: `kubectl -n ${pod.namespace} get pod ${pod.name} -o jsonpath='{.spec.tolerations}'`,
@@ -113,7 +129,8 @@ export const selectorMismatch: Rule = {
       .filter((x) => /didn't match Pod's node affinity\/selector|node\(s\) didn't match node selector/.test(x.message))
       .map(({ pod, message }) => {
         const seen: Record<string, string[]> = {}
-        for (const k of Object.keys(pod.nodeSelector)) seen[k] = [...new Set(kube.nodes.map((n) => n.labels[k]).filter((v): v is string => v !== undefined))].sort()
+        for (const k of Object.keys(pod.nodeSelector))
+          seen[k] = [...new Set(kube.nodes.map((n) => n.labels[k]).filter((v): v is string => v !== undefined))].sort()
         const wrong = Object.entries(pod.nodeSelector).filter(([k, v]) => !seen[k].includes(v))
         return f({
           severity: 'error',
@@ -124,7 +141,9 @@ export const selectorMismatch: Rule = {
           evidence: { scheduler: clip(message), nodeSelector: pod.nodeSelector, nodeLabelValues: seen },
           fix: {
             text: 'Make the selector match a label the nodes carry (or label the node group so it does).',
-            command: wrong.length ? `kubectl get nodes -L ${wrong.map(([k]) => k).join(',')}` : `kubectl -n ${pod.namespace} get pod ${pod.name} -o jsonpath='{.spec.affinity}'`,
+            command: wrong.length
+              ? `kubectl get nodes -L ${wrong.map(([k]) => k).join(',')}`
+              : `kubectl -n ${pod.namespace} get pod ${pod.name} -o jsonpath='{.spec.affinity}'`,
             terraform: wrong.length ? `eks_managed_node_groups = {\n  gpu = {\n    labels = { "${wrong[0][0]}" = "${wrong[0][1]}" }\n  }\n}` : undefined
           }
         })
@@ -150,12 +169,23 @@ export const gpuNotAllocatable: Rule = {
           message: plugin
             ? `GPU node ${n.name} has no nvidia.com/gpu allocatable; the device plugin DaemonSet ${plugin.namespace}/${plugin.name} has ${plugin.ready}/${plugin.desired} pods ready.`
             : `GPU node ${n.name} has no nvidia.com/gpu allocatable and no NVIDIA device plugin DaemonSet exists.`,
-          evidence: { node: n.name, instanceType: n.labels['node.kubernetes.io/instance-type'], allocatable: n.allocatable, devicePlugin: plugin ? { name: `${plugin.namespace}/${plugin.name}`, desired: plugin.desired, ready: plugin.ready } : null },
+          evidence: {
+            node: n.name,
+            instanceType: n.labels['node.kubernetes.io/instance-type'],
+            allocatable: n.allocatable,
+            devicePlugin: plugin ? { name: `${plugin.namespace}/${plugin.name}`, desired: plugin.desired, ready: plugin.ready } : null
+          },
           fix: plugin
-            ? { text: 'Read the device plugin pod on this node: a driver missing from the AMI (use the EKS NVIDIA AMI) or a toleration missing for the GPU taint.', command: `kubectl -n ${plugin.namespace} get pods -o wide --field-selector spec.nodeName=${n.name}` }
-            : { text: 'Install the NVIDIA device plugin (or the GPU operator) with a toleration for the GPU taint.', command: 'helm upgrade --install nvidia-device-plugin nvidia-device-plugin --repo https://nvidia.github.io/k8s-device-plugin --namespace kube-system --set-json \'tolerations=[{"key":"nvidia.com/gpu","operator":"Exists","effect":"NoSchedule"}]\'' }
+            ? {
+                text: 'Read the device plugin pod on this node: a driver missing from the AMI (use the EKS NVIDIA AMI) or a toleration missing for the GPU taint.',
+                command: `kubectl -n ${plugin.namespace} get pods -o wide --field-selector spec.nodeName=${n.name}`
+              }
+            : {
+                text: 'Install the NVIDIA device plugin (or the GPU operator) with a toleration for the GPU taint.',
+                command:
+                  'helm upgrade --install nvidia-device-plugin nvidia-device-plugin --repo https://nvidia.github.io/k8s-device-plugin --namespace kube-system --set-json \'tolerations=[{"key":"nvidia.com/gpu","operator":"Exists","effect":"NoSchedule"}]\''
+              }
         })
       )
   }
 }
-

@@ -42,14 +42,23 @@ export function handleAutoScaling(action: string, params: Record<string, string>
     case 'DescribeAutoScalingGroups': {
       const names = queryList(params, 'AutoScalingGroupNames')
       const groups = [...w.groups.values()].filter((g) => names.length === 0 || names.includes(g.AutoScalingGroupName))
-      const shaped = groups.map((g) => ({ ...g, AutoScalingGroupARN: `arn:aws:autoscaling:::autoScalingGroup:${g.AutoScalingGroupName}`, HealthCheckType: 'EC2', CreatedTime: new Date(0), DefaultCooldown: 300 }))
+      const shaped = groups.map((g) => ({
+        ...g,
+        AutoScalingGroupARN: `arn:aws:autoscaling:::autoScalingGroup:${g.AutoScalingGroupName}`,
+        HealthCheckType: 'EC2',
+        CreatedTime: new Date(0),
+        DefaultCooldown: 300
+      }))
       return queryResponse(action, { AutoScalingGroups: shaped } as unknown as XmlValue, AUTOSCALING_XMLNS)
     }
     case 'DescribeScalingActivities': {
       const name = requireParam(params, 'AutoScalingGroupName')
       if (!w.groups.has(name)) throw new AwsError('ValidationError', `AutoScalingGroup name not found - AutoScalingGroup ${name} not found`, 400)
       const max = Number(params.MaxRecords ?? 100)
-      const acts = w.activities.filter((a) => a.AutoScalingGroupName === name).sort((a, b) => b.StartTime.getTime() - a.StartTime.getTime()).slice(0, max)
+      const acts = w.activities
+        .filter((a) => a.AutoScalingGroupName === name)
+        .sort((a, b) => b.StartTime.getTime() - a.StartTime.getTime())
+        .slice(0, max)
       return queryResponse(action, { Activities: acts } as unknown as XmlValue, AUTOSCALING_XMLNS)
     }
     default:

@@ -113,7 +113,15 @@ export interface Ec2World {
 }
 
 export function ec2World(state: AwsState): Ec2World {
-  return ext(state, 'ec2', () => ({ vpcs: new Map(), subnets: [], routeTables: [], vpcEndpoints: [], instances: [], securityGroups: [], networkInterfaces: [] }))
+  return ext(state, 'ec2', () => ({
+    vpcs: new Map(),
+    subnets: [],
+    routeTables: [],
+    vpcEndpoints: [],
+    instances: [],
+    securityGroups: [],
+    networkInterfaces: []
+  }))
 }
 
 export const tagList = (tags: Record<string, string>): Ec2Tag[] => Object.entries(tags).map(([key, value]) => ({ key, value }))

@@ -4,7 +4,10 @@ import { ec2Error, ec2Filters, ec2List, ec2Response } from './ec2-xml.js'
 import { ec2World, type Ec2Tag, type Ec2World } from './ec2-state.js'
 
 class Ec2Fault extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string
+  ) {
     super(message)
   }
 }
@@ -19,8 +22,15 @@ function tagFilter(tags: Ec2Tag[], name: string): string[] | undefined {
 
 /** Applies EC2 filters: values within one filter are ORed, filters are ANDed; `*` globs as EC2's do. */
 function filtered<T>(items: T[], filters: Map<string, string[]>, access: Accessor<T>): T[] {
-  for (const name of filters.keys()) if (items.length && access(items[0], name) === undefined) throw new Ec2Fault('InvalidParameterValue', `The filter '${name}' is invalid`)
-  const glob = (p: string) => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`)
+  for (const name of filters.keys())
+    if (items.length && access(items[0], name) === undefined) throw new Ec2Fault('InvalidParameterValue', `The filter '${name}' is invalid`)
+  const glob = (p: string) =>
+    new RegExp(
+      `^${p
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.')}$`
+    )
   return items.filter((o) => [...filters].every(([name, values]) => (access(o, name) ?? []).some((have) => values.some((v) => glob(v).test(have)))))
 }
 
@@ -30,42 +40,91 @@ export function handleEc2(action: string, params: Record<string, string>, w: Ec2
   switch (action) {
     case 'DescribeSubnets': {
       const ids = ec2List(params, 'SubnetId')
-      for (const id of ids) if (!w.subnets.some((s) => s.subnetId === id)) throw new Ec2Fault('InvalidSubnetID.NotFound', `The subnet ID '${id}' does not exist`)
+      for (const id of ids)
+        if (!w.subnets.some((s) => s.subnetId === id)) throw new Ec2Fault('InvalidSubnetID.NotFound', `The subnet ID '${id}' does not exist`)
       const base = ids.length ? w.subnets.filter((s) => ids.includes(s.subnetId)) : w.subnets
-      const subnetSet = filtered(base, filters, (s, n) => ({ 'vpc-id': [s.vpcId], 'subnet-id': [s.subnetId], 'availability-zone': [s.availabilityZone] })[n] ?? tagFilter(s.tagSet, n))
+      const subnetSet = filtered(
+        base,
+        filters,
+        (s, n) => ({ 'vpc-id': [s.vpcId], 'subnet-id': [s.subnetId], 'availability-zone': [s.availabilityZone] })[n] ?? tagFilter(s.tagSet, n)
+      )
       return ec2Response(action, { subnetSet: subnetSet.map((s) => ({ ...s, state: s.state ?? 'available', ownerId: account })) })
     }
     case 'DescribeRouteTables': {
-      const routeTableSet = filtered(w.routeTables, filters, (t, n) => ({ 'vpc-id': [t.vpcId], 'route-table-id': [t.routeTableId], 'association.subnet-id': t.associationSet.map((a) => a.subnetId ?? ''), 'association.main': t.associationSet.map((a) => String(a.main)) })[n] ?? tagFilter(t.tagSet, n))
-      return ec2Response(action, { routeTableSet: routeTableSet.map((t) => ({ ...t, ownerId: account, routeSet: t.routeSet.map((r) => ({ ...r, state: r.state ?? 'active', origin: r.origin ?? 'CreateRoute' })) })) })
+      const routeTableSet = filtered(
+        w.routeTables,
+        filters,
+        (t, n) =>
+          ({
+            'vpc-id': [t.vpcId],
+            'route-table-id': [t.routeTableId],
+            'association.subnet-id': t.associationSet.map((a) => a.subnetId ?? ''),
+            'association.main': t.associationSet.map((a) => String(a.main))
+          })[n] ?? tagFilter(t.tagSet, n)
+      )
+      return ec2Response(action, {
+        routeTableSet: routeTableSet.map((t) => ({
+          ...t,
+          ownerId: account,
+          routeSet: t.routeSet.map((r) => ({ ...r, state: r.state ?? 'active', origin: r.origin ?? 'CreateRoute' }))
+        }))
+      })
     }
     case 'DescribeVpcAttribute': {
       const vpc = w.vpcs.get(params.VpcId ?? '')
       if (!vpc) throw new Ec2Fault('InvalidVpcID.NotFound', `The vpc ID '${params.VpcId}' does not exist`)
       const attr = params.Attribute
-      if (attr !== 'enableDnsSupport' && attr !== 'enableDnsHostnames') throw new Ec2Fault('InvalidParameterValue', `Value (${attr}) for parameter attribute is invalid. Unknown attribute.`)
+      if (attr !== 'enableDnsSupport' && attr !== 'enableDnsHostnames')
+        throw new Ec2Fault('InvalidParameterValue', `Value (${attr}) for parameter attribute is invalid. Unknown attribute.`)
       return ec2Response(action, { vpcId: vpc.vpcId, [attr]: { value: vpc[attr] } })
     }
     case 'DescribeVpcEndpoints': {
-      const vpcEndpointSet = filtered(w.vpcEndpoints, filters, (v, n) => ({ 'vpc-id': [v.vpcId], 'service-name': [v.serviceName], 'vpc-endpoint-type': [v.vpcEndpointType], 'vpc-endpoint-state': [v.state] })[n])
+      const vpcEndpointSet = filtered(
+        w.vpcEndpoints,
+        filters,
+        (v, n) => ({ 'vpc-id': [v.vpcId], 'service-name': [v.serviceName], 'vpc-endpoint-type': [v.vpcEndpointType], 'vpc-endpoint-state': [v.state] })[n]
+      )
       return ec2Response(action, { vpcEndpointSet: vpcEndpointSet.map((v) => ({ ...v, ownerId: account })) })
     }
     case 'DescribeInstances': {
       const ids = ec2List(params, 'InstanceId')
-      for (const id of ids) if (!w.instances.some((i) => i.instanceId === id)) throw new Ec2Fault('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`)
+      for (const id of ids)
+        if (!w.instances.some((i) => i.instanceId === id)) throw new Ec2Fault('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`)
       const base = ids.length ? w.instances.filter((i) => ids.includes(i.instanceId)) : w.instances
-      const found = filtered(base, filters, (i, n) => ({ 'instance-state-name': [i.instanceState.name], 'vpc-id': [i.vpcId], 'subnet-id': [i.subnetId], 'instance-id': [i.instanceId], 'private-dns-name': [i.privateDnsName] })[n] ?? tagFilter(i.tagSet, n))
-      return ec2Response(action, { reservationSet: found.map((i, n) => ({ reservationId: `r-${String(n).padStart(17, '0')}`, ownerId: account, groupSet: [], instancesSet: [i] })) })
+      const found = filtered(
+        base,
+        filters,
+        (i, n) =>
+          ({
+            'instance-state-name': [i.instanceState.name],
+            'vpc-id': [i.vpcId],
+            'subnet-id': [i.subnetId],
+            'instance-id': [i.instanceId],
+            'private-dns-name': [i.privateDnsName]
+          })[n] ?? tagFilter(i.tagSet, n)
+      )
+      return ec2Response(action, {
+        reservationSet: found.map((i, n) => ({ reservationId: `r-${String(n).padStart(17, '0')}`, ownerId: account, groupSet: [], instancesSet: [i] }))
+      })
     }
     case 'DescribeSecurityGroups': {
       const ids = ec2List(params, 'GroupId')
-      for (const id of ids) if (!w.securityGroups.some((g) => g.groupId === id)) throw new Ec2Fault('InvalidGroup.NotFound', `The security group '${id}' does not exist`)
+      for (const id of ids)
+        if (!w.securityGroups.some((g) => g.groupId === id)) throw new Ec2Fault('InvalidGroup.NotFound', `The security group '${id}' does not exist`)
       const base = ids.length ? w.securityGroups.filter((g) => ids.includes(g.groupId)) : w.securityGroups
-      const found = filtered(base, filters, (g, n) => ({ 'vpc-id': [g.vpcId], 'group-id': [g.groupId], 'group-name': [g.groupName] })[n] ?? tagFilter(g.tagSet, n))
+      const found = filtered(
+        base,
+        filters,
+        (g, n) => ({ 'vpc-id': [g.vpcId], 'group-id': [g.groupId], 'group-name': [g.groupName] })[n] ?? tagFilter(g.tagSet, n)
+      )
       return ec2Response(action, { securityGroupInfo: found })
     }
     case 'DescribeNetworkInterfaces': {
-      const found = filtered(w.networkInterfaces, filters, (e, n) => ({ 'subnet-id': [e.subnetId], 'vpc-id': [e.vpcId], status: [e.status] })[n] ?? tagFilter(e.tagSet, n))
+      const found = filtered(
+        w.networkInterfaces,
+        filters,
+        (e, n) => ({ 'subnet-id': [e.subnetId], 'vpc-id': [e.vpcId], status: [e.status] })[n] ?? tagFilter(e.tagSet, n)
+      )
       return ec2Response(action, { networkInterfaceSet: found })
     }
     default:

@@ -34,7 +34,15 @@ export interface Addon {
 
 /** What DescribeCluster reports beyond the identity owner's Cluster: VPC, auth mode, health. */
 export interface ClusterDetails {
-  resourcesVpcConfig?: { subnetIds: string[]; securityGroupIds: string[]; clusterSecurityGroupId: string; vpcId: string; endpointPublicAccess: boolean; endpointPrivateAccess: boolean; publicAccessCidrs: string[] }
+  resourcesVpcConfig?: {
+    subnetIds: string[]
+    securityGroupIds: string[]
+    clusterSecurityGroupId: string
+    vpcId: string
+    endpointPublicAccess: boolean
+    endpointPrivateAccess: boolean
+    publicAccessCidrs: string[]
+  }
   accessConfig?: { authenticationMode: 'API' | 'API_AND_CONFIG_MAP' | 'CONFIG_MAP' }
   health?: { issues: { code: string; message: string; resourceIds: string[] }[] }
 }
@@ -61,7 +69,11 @@ function notFound(what: string): AwsError {
 }
 
 /** The node group, add-on and access-entry reads, as a pure function of the request and state. */
-export function handleEksNodegroups(req: Pick<AwsRequest, 'method' | 'rawPath' | 'region' | 'caller'>, state: AwsState, cluster: Cluster): AwsResponse | undefined {
+export function handleEksNodegroups(
+  req: Pick<AwsRequest, 'method' | 'rawPath' | 'region' | 'caller'>,
+  state: AwsState,
+  cluster: Cluster
+): AwsResponse | undefined {
   const seg = req.rawPath.split('/').slice(1).map(decodeURIComponent)
   if (seg[0] !== 'clusters' || seg.length < 3 || req.method !== 'GET') return undefined
   const w = eksClusterWorld(state, req.region, cluster.name)
@@ -71,13 +83,30 @@ export function handleEksNodegroups(req: Pick<AwsRequest, 'method' | 'rawPath' |
   if (kind === 'node-groups') {
     const n = w.nodegroups.get(item)
     if (!n) throw notFound(`No node group found for name: ${item}.`)
-    return jsonResponse({ nodegroup: { nodegroupArn: arn('nodegroup', `${item}/00000000-0000-0000-0000-000000000000`), clusterName: cluster.name, createdAt: epoch(cluster.createdAt), modifiedAt: epoch(cluster.createdAt), diskSize: 20, ...n } })
+    return jsonResponse({
+      nodegroup: {
+        nodegroupArn: arn('nodegroup', `${item}/00000000-0000-0000-0000-000000000000`),
+        clusterName: cluster.name,
+        createdAt: epoch(cluster.createdAt),
+        modifiedAt: epoch(cluster.createdAt),
+        diskSize: 20,
+        ...n
+      }
+    })
   }
   if (kind === 'addons' && !item) return jsonResponse({ addons: [...w.addons.keys()].sort() })
   if (kind === 'addons') {
     const a = w.addons.get(item)
     if (!a) throw notFound(`No addon: ${item} found in cluster: ${cluster.name}`)
-    return jsonResponse({ addon: { clusterName: cluster.name, addonArn: arn('addon', `${item}/00000000`), createdAt: epoch(cluster.createdAt), modifiedAt: epoch(cluster.createdAt), ...a } })
+    return jsonResponse({
+      addon: {
+        clusterName: cluster.name,
+        addonArn: arn('addon', `${item}/00000000`),
+        createdAt: epoch(cluster.createdAt),
+        modifiedAt: epoch(cluster.createdAt),
+        ...a
+      }
+    })
   }
   if (kind === 'access-entries' && !item) return jsonResponse({ accessEntries: [...cluster.accessEntries.keys()].sort() })
   if (kind === 'access-entries') {
@@ -85,11 +114,32 @@ export function handleEksNodegroups(req: Pick<AwsRequest, 'method' | 'rawPath' |
     if (!e) throw notFound(`The specified principalArn could not be found. You can view your available access entries with 'list-access-entries'.`)
     const extra = w.entries.get(item) ?? { type: 'STANDARD', policies: [] }
     if (sub === 'access-policies') {
-      return jsonResponse({ clusterName: cluster.name, principalArn: item, associatedAccessPolicies: extra.policies.map((policyArn) => ({ policyArn, accessScope: { type: 'cluster', namespaces: [] }, associatedAt: epoch(cluster.createdAt), modifiedAt: epoch(cluster.createdAt) })) })
+      return jsonResponse({
+        clusterName: cluster.name,
+        principalArn: item,
+        associatedAccessPolicies: extra.policies.map((policyArn) => ({
+          policyArn,
+          accessScope: { type: 'cluster', namespaces: [] },
+          associatedAt: epoch(cluster.createdAt),
+          modifiedAt: epoch(cluster.createdAt)
+        }))
+      })
     }
     if (sub) return undefined
     // EKS reports no groups for EC2_LINUX entries: the node identity comes from the type.
-    return jsonResponse({ accessEntry: { clusterName: cluster.name, principalArn: item, kubernetesGroups: extra.type === 'STANDARD' ? e.groups : [], accessEntryArn: arn('access-entry', item.split('/').pop() ?? item), createdAt: epoch(cluster.createdAt), modifiedAt: epoch(cluster.createdAt), tags: {}, username: e.username, type: extra.type } })
+    return jsonResponse({
+      accessEntry: {
+        clusterName: cluster.name,
+        principalArn: item,
+        kubernetesGroups: extra.type === 'STANDARD' ? e.groups : [],
+        accessEntryArn: arn('access-entry', item.split('/').pop() ?? item),
+        createdAt: epoch(cluster.createdAt),
+        modifiedAt: epoch(cluster.createdAt),
+        tags: {},
+        username: e.username,
+        type: extra.type
+      }
+    })
   }
   return undefined
 }
@@ -116,7 +166,12 @@ export function registerEksNodegroups(sim: AwsSimulator): void {
       if (cluster && req.method === 'GET' && /^\/clusters\/[^/]+$/.test(req.rawPath) && res.status === 200) {
         const body = JSON.parse(String(res.body)) as { cluster: Record<string, unknown> }
         const d = eksClusterWorld(sim.state, req.region, cluster.name).details
-        body.cluster = { ...body.cluster, ...(d.resourcesVpcConfig && { resourcesVpcConfig: d.resourcesVpcConfig }), ...(d.accessConfig && { accessConfig: d.accessConfig }), ...(d.health && { health: d.health }) }
+        body.cluster = {
+          ...body.cluster,
+          ...(d.resourcesVpcConfig && { resourcesVpcConfig: d.resourcesVpcConfig }),
+          ...(d.accessConfig && { accessConfig: d.accessConfig }),
+          ...(d.health && { health: d.health })
+        }
         return { ...res, body: JSON.stringify(body) }
       }
       return res

@@ -50,7 +50,11 @@ export function handleIam(action: string, params: Record<string, string>, state:
       const arn = requireParam(params, 'OpenIDConnectProviderArn')
       const p = state.oidcProviders.get(arn)
       if (!p) throw new AwsError('NoSuchEntity', `OpenIDConnect Provider not found for arn ${arn}`, 404)
-      return queryResponse(action, { Url: p.host, ClientIDList: p.clientIds, ThumbprintList: ['9e99a48a9960b14926bb7f3b02e22da2b0ab7280'], CreateDate: new Date(0) }, IAM_XMLNS)
+      return queryResponse(
+        action,
+        { Url: p.host, ClientIDList: p.clientIds, ThumbprintList: ['9e99a48a9960b14926bb7f3b02e22da2b0ab7280'], CreateDate: new Date(0) },
+        IAM_XMLNS
+      )
     }
     default:
       throw new AwsError('InvalidAction', `Could not find operation ${action} for version 2010-05-08`, 400)

@@ -38,7 +38,7 @@ export function applyAwsWorld(aws: AwsSimulator, w: World['aws'], opts: { endpoi
     roleArn: `arn:aws:iam::${w.account}:role/${c.roleName}`,
     oidcIssuer: `https://${OIDC_HOST}`,
     ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
-    ...(c.certificateAuthority ?? opts.caData ? { certificateAuthority: c.certificateAuthority ?? opts.caData } : {})
+    ...((c.certificateAuthority ?? opts.caData) ? { certificateAuthority: c.certificateAuthority ?? opts.caData } : {})
   })
   const eks = eksClusterWorld(aws.state, w.region, c.name)
   eks.details = c.details
@@ -59,7 +59,13 @@ export function applyAwsWorld(aws: AwsSimulator, w: World['aws'], opts: { endpoi
   ec2.networkInterfaces.push(...w.networkInterfaces)
   const asg = autoScalingWorld(aws.state)
   for (const g of w.asgs) asg.groups.set(g.AutoScalingGroupName, g)
-  asg.activities.push(...w.activities.map(({ minutesAgo, ...a }) => ({ ...a, StartTime: new Date(now - minutesAgo * 60_000), EndTime: new Date(now - minutesAgo * 60_000 + 30_000) })))
+  asg.activities.push(
+    ...w.activities.map(({ minutesAgo, ...a }) => ({
+      ...a,
+      StartTime: new Date(now - minutesAgo * 60_000),
+      EndTime: new Date(now - minutesAgo * 60_000 + 30_000)
+    }))
+  )
   loadBalancers(aws.state).push(...w.loadBalancers.map((lb) => ({ ...lb, CreatedTime: new Date(now - 3_600_000) })))
   return aws.createUser({ account: w.account, name: 'doctor' })
 }
@@ -88,7 +94,12 @@ export async function settleKube(kube: KubeSimulator, w: World['kube'], timeoutM
       if (!pod || !events.some((e) => e.reason === 'FailedScheduling' && e.involvedObject?.name === pod.metadata.name)) return false
     }
     const pendingOk = (p: KObject) => w.expectPending.some((x) => `${p.metadata.namespace}/${p.metadata.name}`.startsWith(x))
-    if (pods.some((p) => p.status?.phase !== 'Running' && !pendingOk(p) && !(p.spec?.containers ?? []).some((c: { image: string }) => w.neverReady.includes(c.image)))) return false
+    if (
+      pods.some(
+        (p) => p.status?.phase !== 'Running' && !pendingOk(p) && !(p.spec?.containers ?? []).some((c: { image: string }) => w.neverReady.includes(c.image))
+      )
+    )
+      return false
     for (const d of kube.store.list('daemonsets')) {
       const s = d.status ?? {}
       const stuck = (d.spec?.template?.spec?.containers ?? []).some((c: { image: string }) => w.neverReady.includes(c.image))

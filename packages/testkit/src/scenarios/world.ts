@@ -33,7 +33,14 @@ export interface KubeWorld {
 export interface AwsWorld {
   account: string
   region: string
-  cluster: { name: string; version: string; status: 'ACTIVE' | 'FAILED' | 'UPDATING' | 'CREATING'; roleName: string; certificateAuthority?: string; details: ClusterDetails }
+  cluster: {
+    name: string
+    version: string
+    status: 'ACTIVE' | 'FAILED' | 'UPDATING' | 'CREATING'
+    roleName: string
+    certificateAuthority?: string
+    details: ClusterDetails
+  }
   roles: RoleSpec[]
   oidc: boolean
   oidcClientIds: string[]
@@ -68,8 +75,14 @@ export const LB_HOSTNAME = `k8s-inferenc-tritonpu-0a1b2c3d4e-0123456789abcdef.el
 
 const managed = (name: string) => `arn:aws:iam::aws:policy/${name}`
 const tags = (t: Record<string, string>) => Object.entries(t).map(([key, value]) => ({ key, value }))
-const ec2Trust: PolicyDocument = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] }
-const eksTrust: PolicyDocument = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'eks.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'] }] }
+const ec2Trust: PolicyDocument = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }]
+}
+const eksTrust: PolicyDocument = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'eks.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'] }]
+}
 
 export function irsaTrust(namespace: string, sa: string): PolicyDocument {
   return {
@@ -90,7 +103,10 @@ const NODES = [
   { name: 'ip-10-0-2-20.ec2.internal', id: 'i-0a1b2c3d4e5f60002', ip: '10.0.2.20', subnet: 'subnet-0private1b', ng: 'gpu', type: 'g5.xlarge' }
 ]
 
-export function instanceFor(n: { name: string; id: string; ip: string; subnet: string; ng: string; type: string }, minutesAgo = 120): AwsWorld['instances'][number] {
+export function instanceFor(
+  n: { name: string; id: string; ip: string; subnet: string; ng: string; type: string },
+  minutesAgo = 120
+): AwsWorld['instances'][number] {
   return {
     instanceId: n.id,
     imageId: 'ami-0eks0optimized0001',
@@ -102,7 +118,12 @@ export function instanceFor(n: { name: string; id: string; ip: string; subnet: s
     subnetId: n.subnet,
     vpcId: 'vpc-0gpuprod',
     groupSet: [{ groupId: 'sg-0cluster', groupName: `eks-cluster-sg-${CLUSTER}` }],
-    tagSet: tags({ [`kubernetes.io/cluster/${CLUSTER}`]: 'owned', 'eks:cluster-name': CLUSTER, 'eks:nodegroup-name': n.ng, 'aws:autoscaling:groupName': `eks-${n.ng}-asg` })
+    tagSet: tags({
+      [`kubernetes.io/cluster/${CLUSTER}`]: 'owned',
+      'eks:cluster-name': CLUSTER,
+      'eks:nodegroup-name': n.ng,
+      'aws:autoscaling:groupName': `eks-${n.ng}-asg`
+    })
   }
 }
 
@@ -126,21 +147,52 @@ function nodegroup(name: string, type: string, subnets: string[], extra: Partial
 
 const labels = (app: string) => ({ 'k8s-app': app })
 function daemonSet(name: string, app: string, image: string): KObject {
-  return { metadata: { name, namespace: 'kube-system', labels: labels(app) }, spec: { selector: { matchLabels: labels(app) }, template: { metadata: { labels: labels(app) }, spec: { tolerations: [{ operator: 'Exists' }], containers: [{ name, image, resources: {} }] } } } }
+  return {
+    metadata: { name, namespace: 'kube-system', labels: labels(app) },
+    spec: {
+      selector: { matchLabels: labels(app) },
+      template: { metadata: { labels: labels(app) }, spec: { tolerations: [{ operator: 'Exists' }], containers: [{ name, image, resources: {} }] } }
+    }
+  }
 }
-function deployment(ns: string, name: string, labelSet: Record<string, string>, image: string, replicas: number, spec: Record<string, unknown> = {}, resources: Record<string, unknown> = {}): KObject {
-  return { metadata: { name, namespace: ns, labels: labelSet }, spec: { replicas, selector: { matchLabels: labelSet }, template: { metadata: { labels: labelSet }, spec: { containers: [{ name, image, resources }], ...spec } } } }
+function deployment(
+  ns: string,
+  name: string,
+  labelSet: Record<string, string>,
+  image: string,
+  replicas: number,
+  spec: Record<string, unknown> = {},
+  resources: Record<string, unknown> = {}
+): KObject {
+  return {
+    metadata: { name, namespace: ns, labels: labelSet },
+    spec: {
+      replicas,
+      selector: { matchLabels: labelSet },
+      template: { metadata: { labels: labelSet }, spec: { containers: [{ name, image, resources }], ...spec } }
+    }
+  }
 }
 
 export const GPU_TOLERATION = [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]
 
 export function gpuPod(name: string, spec: Record<string, unknown> = {}): KObject {
-  return { metadata: { name, namespace: 'inference', labels: { app: name } }, spec: { containers: [{ name: 'triton', image: 'nvcr.io/nvidia/tritonserver:24.08-py3', resources: { limits: { 'nvidia.com/gpu': '1' } } }], ...spec } }
+  return {
+    metadata: { name, namespace: 'inference', labels: { app: name } },
+    spec: { containers: [{ name: 'triton', image: 'nvcr.io/nvidia/tritonserver:24.08-py3', resources: { limits: { 'nvidia.com/gpu': '1' } } }], ...spec }
+  }
 }
 
 export function healthyWorld(): World {
   const privateSubnets = ['subnet-0private1a', 'subnet-0private1b']
-  const subnet = (id: string, cidr: string, az: string, t: Record<string, string>): Ec2Subnet => ({ subnetId: id, vpcId: 'vpc-0gpuprod', cidrBlock: cidr, availabilityZone: az, availableIpAddressCount: 230, tagSet: tags(t) })
+  const subnet = (id: string, cidr: string, az: string, t: Record<string, string>): Ec2Subnet => ({
+    subnetId: id,
+    vpcId: 'vpc-0gpuprod',
+    cidrBlock: cidr,
+    availabilityZone: az,
+    availableIpAddressCount: 230,
+    tagSet: tags(t)
+  })
   const aws: AwsWorld = {
     account: ACCOUNT,
     region: REGION,
@@ -150,23 +202,53 @@ export function healthyWorld(): World {
       status: 'ACTIVE',
       roleName: `${CLUSTER}-cluster`,
       details: {
-        resourcesVpcConfig: { subnetIds: privateSubnets, securityGroupIds: [], clusterSecurityGroupId: 'sg-0cluster', vpcId: 'vpc-0gpuprod', endpointPublicAccess: true, endpointPrivateAccess: true, publicAccessCidrs: ['0.0.0.0/0'] },
+        resourcesVpcConfig: {
+          subnetIds: privateSubnets,
+          securityGroupIds: [],
+          clusterSecurityGroupId: 'sg-0cluster',
+          vpcId: 'vpc-0gpuprod',
+          endpointPublicAccess: true,
+          endpointPrivateAccess: true,
+          publicAccessCidrs: ['0.0.0.0/0']
+        },
         accessConfig: { authenticationMode: 'API_AND_CONFIG_MAP' }
       }
     },
     roles: [
       { name: `${CLUSTER}-cluster`, trustPolicy: eksTrust, attached: [managed('AmazonEKSClusterPolicy')] },
-      { name: `${CLUSTER}-node`, trustPolicy: ec2Trust, attached: ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryReadOnly'].map(managed) },
+      {
+        name: `${CLUSTER}-node`,
+        trustPolicy: ec2Trust,
+        attached: ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryReadOnly'].map(managed)
+      },
       { name: 'triton-models', trustPolicy: irsaTrust('inference', 'triton'), attached: [managed('AmazonS3ReadOnlyAccess')] },
-      { name: 'aws-load-balancer-controller', trustPolicy: irsaTrust('kube-system', 'aws-load-balancer-controller'), attached: [`arn:aws:iam::${ACCOUNT}:policy/AWSLoadBalancerControllerIAMPolicy`] }
+      {
+        name: 'aws-load-balancer-controller',
+        trustPolicy: irsaTrust('kube-system', 'aws-load-balancer-controller'),
+        attached: [`arn:aws:iam::${ACCOUNT}:policy/AWSLoadBalancerControllerIAMPolicy`]
+      }
     ],
     oidc: true,
     oidcClientIds: ['sts.amazonaws.com'],
-    nodegroups: [nodegroup('system', 'm5.large', privateSubnets), nodegroup('gpu', 'g5.xlarge', privateSubnets, { taints: [{ key: 'nvidia.com/gpu', value: 'true', effect: 'NO_SCHEDULE' }] })],
-    addons: ['vpc-cni:v1.19.2-eksbuild.1', 'kube-proxy:v1.32.0-eksbuild.2', 'coredns:v1.11.4-eksbuild.2'].map((s) => ({ addonName: s.split(':')[0], addonVersion: s.split(':')[1], status: 'ACTIVE' as const, health: { issues: [] } })),
+    nodegroups: [
+      nodegroup('system', 'm5.large', privateSubnets),
+      nodegroup('gpu', 'g5.xlarge', privateSubnets, { taints: [{ key: 'nvidia.com/gpu', value: 'true', effect: 'NO_SCHEDULE' }] })
+    ],
+    addons: ['vpc-cni:v1.19.2-eksbuild.1', 'kube-proxy:v1.32.0-eksbuild.2', 'coredns:v1.11.4-eksbuild.2'].map((s) => ({
+      addonName: s.split(':')[0],
+      addonVersion: s.split(':')[1],
+      status: 'ACTIVE' as const,
+      health: { issues: [] }
+    })),
     accessEntries: [
       { principalName: `${CLUSTER}-node`, type: 'EC2_LINUX', username: 'system:node:{{EC2PrivateDNSName}}', groups: ['system:nodes'], policies: [] },
-      { principalName: 'deploy', type: 'STANDARD', username: 'deploy', groups: [], policies: ['arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy'] }
+      {
+        principalName: 'deploy',
+        type: 'STANDARD',
+        username: 'deploy',
+        groups: [],
+        policies: ['arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy']
+      }
     ],
     vpc: { vpcId: 'vpc-0gpuprod', cidrBlock: '10.0.0.0/16', enableDnsSupport: true, enableDnsHostnames: true },
     subnets: [
@@ -176,19 +258,41 @@ export function healthyWorld(): World {
       subnet('subnet-0public1b', '10.0.102.0/24', 'us-east-1b', { 'kubernetes.io/role/elb': '1', Name: 'public-b' })
     ],
     routeTables: [
-      { routeTableId: 'rtb-0main', vpcId: 'vpc-0gpuprod', associationSet: [{ routeTableAssociationId: 'rtbassoc-0main', routeTableId: 'rtb-0main', main: true }], routeSet: [{ destinationCidrBlock: '10.0.0.0/16', gatewayId: 'local' }], tagSet: [] },
+      {
+        routeTableId: 'rtb-0main',
+        vpcId: 'vpc-0gpuprod',
+        associationSet: [{ routeTableAssociationId: 'rtbassoc-0main', routeTableId: 'rtb-0main', main: true }],
+        routeSet: [{ destinationCidrBlock: '10.0.0.0/16', gatewayId: 'local' }],
+        tagSet: []
+      },
       {
         routeTableId: 'rtb-0private',
         vpcId: 'vpc-0gpuprod',
-        associationSet: privateSubnets.map((s, i) => ({ routeTableAssociationId: `rtbassoc-0priv${i}`, routeTableId: 'rtb-0private', subnetId: s, main: false })),
-        routeSet: [{ destinationCidrBlock: '10.0.0.0/16', gatewayId: 'local' }, { destinationCidrBlock: '0.0.0.0/0', natGatewayId: 'nat-0gpuprod' }],
+        associationSet: privateSubnets.map((s, i) => ({
+          routeTableAssociationId: `rtbassoc-0priv${i}`,
+          routeTableId: 'rtb-0private',
+          subnetId: s,
+          main: false
+        })),
+        routeSet: [
+          { destinationCidrBlock: '10.0.0.0/16', gatewayId: 'local' },
+          { destinationCidrBlock: '0.0.0.0/0', natGatewayId: 'nat-0gpuprod' }
+        ],
         tagSet: []
       },
       {
         routeTableId: 'rtb-0public',
         vpcId: 'vpc-0gpuprod',
-        associationSet: ['subnet-0public1a', 'subnet-0public1b'].map((s, i) => ({ routeTableAssociationId: `rtbassoc-0pub${i}`, routeTableId: 'rtb-0public', subnetId: s, main: false })),
-        routeSet: [{ destinationCidrBlock: '10.0.0.0/16', gatewayId: 'local' }, { destinationCidrBlock: '0.0.0.0/0', gatewayId: 'igw-0gpuprod' }],
+        associationSet: ['subnet-0public1a', 'subnet-0public1b'].map((s, i) => ({
+          routeTableAssociationId: `rtbassoc-0pub${i}`,
+          routeTableId: 'rtb-0public',
+          subnetId: s,
+          main: false
+        })),
+        routeSet: [
+          { destinationCidrBlock: '10.0.0.0/16', gatewayId: 'local' },
+          { destinationCidrBlock: '0.0.0.0/0', gatewayId: 'igw-0gpuprod' }
+        ],
         tagSet: []
       }
     ],
@@ -206,7 +310,16 @@ export function healthyWorld(): World {
         tagSet: []
       }
     ],
-    networkInterfaces: NODES.map((n, i) => ({ networkInterfaceId: `eni-0node${i}`, subnetId: n.subnet, vpcId: 'vpc-0gpuprod', status: 'in-use', description: '', privateIpAddress: n.ip, privateIpAddressesSet: [0, 1, 2, 3, 4].map((k) => ({ privateIpAddress: `${n.ip.split('.').slice(0, 3).join('.')}.${100 + k}`, primary: k === 0 })), tagSet: [] })),
+    networkInterfaces: NODES.map((n, i) => ({
+      networkInterfaceId: `eni-0node${i}`,
+      subnetId: n.subnet,
+      vpcId: 'vpc-0gpuprod',
+      status: 'in-use',
+      description: '',
+      privateIpAddress: n.ip,
+      privateIpAddressesSet: [0, 1, 2, 3, 4].map((k) => ({ privateIpAddress: `${n.ip.split('.').slice(0, 3).join('.')}.${100 + k}`, primary: k === 0 })),
+      tagSet: []
+    })),
     asgs: ['system', 'gpu'].map((ng, i) => ({
       AutoScalingGroupName: `eks-${ng}-asg`,
       MinSize: 1,
@@ -214,14 +327,23 @@ export function healthyWorld(): World {
       DesiredCapacity: 1,
       AvailabilityZones: ['us-east-1a', 'us-east-1b'],
       VPCZoneIdentifier: privateSubnets.join(','),
-      Instances: [{ InstanceId: NODES[i].id, LifecycleState: 'InService', HealthStatus: 'Healthy', AvailabilityZone: i ? 'us-east-1b' : 'us-east-1a', ProtectedFromScaleIn: false }],
+      Instances: [
+        {
+          InstanceId: NODES[i].id,
+          LifecycleState: 'InService',
+          HealthStatus: 'Healthy',
+          AvailabilityZone: i ? 'us-east-1b' : 'us-east-1a',
+          ProtectedFromScaleIn: false
+        }
+      ],
       Tags: [{ Key: 'eks:nodegroup-name', Value: ng, ResourceId: `eks-${ng}-asg`, ResourceType: 'auto-scaling-group', PropagateAtLaunch: true }]
     })),
     activities: ['system', 'gpu'].map((ng, i) => ({
       ActivityId: `0000000${i}-aaaa-bbbb-cccc-000000000000`,
       AutoScalingGroupName: `eks-${ng}-asg`,
       Description: `Launching a new EC2 instance: ${NODES[i].id}`,
-      Cause: 'At 2026-12-04T17:00:00Z a user request update of AutoScalingGroup constraints to min: 1, max: 3, desired: 1 changing the desired capacity from 0 to 1.',
+      Cause:
+        'At 2026-12-04T17:00:00Z a user request update of AutoScalingGroup constraints to min: 1, max: 3, desired: 1 changing the desired capacity from 0 to 1.',
       StatusCode: 'Successful',
       Progress: 100,
       minutesAgo: 120
@@ -235,14 +357,29 @@ export function healthyWorld(): World {
         VpcId: 'vpc-0gpuprod',
         Type: 'network',
         State: { Code: 'active' },
-        AvailabilityZones: [{ ZoneName: 'us-east-1a', SubnetId: 'subnet-0public1a' }, { ZoneName: 'us-east-1b', SubnetId: 'subnet-0public1b' }]
+        AvailabilityZones: [
+          { ZoneName: 'us-east-1a', SubnetId: 'subnet-0public1a' },
+          { ZoneName: 'us-east-1b', SubnetId: 'subnet-0public1b' }
+        ]
       }
     ]
   }
   const kube: KubeWorld = {
     nodes: [
-      { name: NODES[0].name, nodegroup: 'system', instanceType: 'm5.large', labels: { 'eks.amazonaws.com/nodegroup': 'system', 'topology.kubernetes.io/zone': 'us-east-1a' } },
-      { name: NODES[1].name, nodegroup: 'gpu', instanceType: 'g5.xlarge', gpus: 1, labels: { 'eks.amazonaws.com/nodegroup': 'gpu', 'topology.kubernetes.io/zone': 'us-east-1b' }, taints: [{ key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' }] }
+      {
+        name: NODES[0].name,
+        nodegroup: 'system',
+        instanceType: 'm5.large',
+        labels: { 'eks.amazonaws.com/nodegroup': 'system', 'topology.kubernetes.io/zone': 'us-east-1a' }
+      },
+      {
+        name: NODES[1].name,
+        nodegroup: 'gpu',
+        instanceType: 'g5.xlarge',
+        gpus: 1,
+        labels: { 'eks.amazonaws.com/nodegroup': 'gpu', 'topology.kubernetes.io/zone': 'us-east-1b' },
+        taints: [{ key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' }]
+      }
     ],
     devicePlugin: true,
     neverReady: [],
@@ -250,17 +387,73 @@ export function healthyWorld(): World {
     expectPending: [],
     objects: [
       { plural: 'daemonsets', obj: daemonSet('aws-node', 'aws-node', CNI_IMAGE) },
-      { plural: 'daemonsets', obj: daemonSet('kube-proxy', 'kube-proxy', `602401143452.dkr.ecr.${REGION}.amazonaws.com/eks/kube-proxy:v1.32.0-minimal-eksbuild.2`) },
-      { plural: 'deployments', obj: deployment('kube-system', 'coredns', { 'k8s-app': 'kube-dns' }, `602401143452.dkr.ecr.${REGION}.amazonaws.com/eks/coredns:v1.11.4-eksbuild.2`, 2) },
-      { plural: 'serviceaccounts', obj: { metadata: { name: 'aws-load-balancer-controller', namespace: 'kube-system', annotations: { 'eks.amazonaws.com/role-arn': `arn:aws:iam::${ACCOUNT}:role/aws-load-balancer-controller` } } } },
-      { plural: 'deployments', obj: deployment('kube-system', 'aws-load-balancer-controller', { 'app.kubernetes.io/name': 'aws-load-balancer-controller' }, 'public.ecr.aws/eks/aws-load-balancer-controller:v2.11.0', 1, { serviceAccountName: 'aws-load-balancer-controller' }) },
-      { plural: 'namespaces', obj: { metadata: { name: 'inference', labels: { 'kubernetes.io/metadata.name': 'inference' } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } } },
-      { plural: 'serviceaccounts', obj: { metadata: { name: 'triton', namespace: 'inference', annotations: { 'eks.amazonaws.com/role-arn': `arn:aws:iam::${ACCOUNT}:role/triton-models` } } } },
-      { plural: 'deployments', obj: deployment('inference', 'triton', { app: 'triton' }, 'nvcr.io/nvidia/tritonserver:24.08-py3', 1, { serviceAccountName: 'triton', tolerations: GPU_TOLERATION }, { limits: { 'nvidia.com/gpu': '1' } }) },
+      {
+        plural: 'daemonsets',
+        obj: daemonSet('kube-proxy', 'kube-proxy', `602401143452.dkr.ecr.${REGION}.amazonaws.com/eks/kube-proxy:v1.32.0-minimal-eksbuild.2`)
+      },
+      {
+        plural: 'deployments',
+        obj: deployment('kube-system', 'coredns', { 'k8s-app': 'kube-dns' }, `602401143452.dkr.ecr.${REGION}.amazonaws.com/eks/coredns:v1.11.4-eksbuild.2`, 2)
+      },
+      {
+        plural: 'serviceaccounts',
+        obj: {
+          metadata: {
+            name: 'aws-load-balancer-controller',
+            namespace: 'kube-system',
+            annotations: { 'eks.amazonaws.com/role-arn': `arn:aws:iam::${ACCOUNT}:role/aws-load-balancer-controller` }
+          }
+        }
+      },
+      {
+        plural: 'deployments',
+        obj: deployment(
+          'kube-system',
+          'aws-load-balancer-controller',
+          { 'app.kubernetes.io/name': 'aws-load-balancer-controller' },
+          'public.ecr.aws/eks/aws-load-balancer-controller:v2.11.0',
+          1,
+          { serviceAccountName: 'aws-load-balancer-controller' }
+        )
+      },
+      {
+        plural: 'namespaces',
+        obj: {
+          metadata: { name: 'inference', labels: { 'kubernetes.io/metadata.name': 'inference' } },
+          spec: { finalizers: ['kubernetes'] },
+          status: { phase: 'Active' }
+        }
+      },
+      {
+        plural: 'serviceaccounts',
+        obj: {
+          metadata: { name: 'triton', namespace: 'inference', annotations: { 'eks.amazonaws.com/role-arn': `arn:aws:iam::${ACCOUNT}:role/triton-models` } }
+        }
+      },
+      {
+        plural: 'deployments',
+        obj: deployment(
+          'inference',
+          'triton',
+          { app: 'triton' },
+          'nvcr.io/nvidia/tritonserver:24.08-py3',
+          1,
+          { serviceAccountName: 'triton', tolerations: GPU_TOLERATION },
+          { limits: { 'nvidia.com/gpu': '1' } }
+        )
+      },
       {
         plural: 'services',
         obj: {
-          metadata: { name: 'triton-public', namespace: 'inference', annotations: { 'service.beta.kubernetes.io/aws-load-balancer-type': 'external', 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing', 'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip' } },
+          metadata: {
+            name: 'triton-public',
+            namespace: 'inference',
+            annotations: {
+              'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
+              'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing',
+              'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip'
+            }
+          },
           spec: { type: 'LoadBalancer', selector: { app: 'triton' }, ports: [{ name: 'http', port: 8000, targetPort: 8000, protocol: 'TCP' }] },
           status: { loadBalancer: { ingress: [{ hostname: LB_HOSTNAME }] } }
         }
