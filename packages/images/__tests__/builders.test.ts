@@ -129,3 +129,60 @@ describe('selectBuilder and build args', () => {
     expect(() => parseBuildArgs(['no-equals'])).toThrow(/Invalid build-args/)
   })
 })
+
+describe('push race on an immutable tag', () => {
+  test('ECR\'s "cannot be overwritten" push error becomes an explained ImageTagAlreadyExists', async () => {
+    const { buildAndPushImage } = await import('../src/build-push.js')
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs')
+    const { join } = await import('node:path')
+    const { tmpdir } = await import('node:os')
+    const dir = mkdtempSync(join(tmpdir(), 'gpuship-race-'))
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM scratch\n')
+    const ecr = {
+      ensureRepository: async () => ({
+        name: 't',
+        uri: '',
+        arn: '',
+        registryId: '',
+        imageTagMutability: 'IMMUTABLE' as const,
+        scanOnPush: true,
+        created: false
+      }),
+      login: async () => ({ registry: '127.0.0.1:9', proxyEndpoint: 'http://127.0.0.1:9', username: 'AWS', password: 'pw-xxxx' }),
+      describeImage: async () => undefined,
+      scanFindings: async () => undefined
+    }
+    // The tag lookup before the build goes to the registry: a loopback server answers 404 (tag absent).
+    const { createServer } = await import('node:http')
+    const server = createServer((_req, res) => res.writeHead(404).end())
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const port = (server.address() as { port: number }).port
+    ecr.login = async () => ({ registry: `127.0.0.1:${port}`, proxyEndpoint: `http://127.0.0.1:${port}`, username: 'AWS', password: 'pw-xxxx' })
+    try {
+      const builder = {
+        kind: 'buildah' as const,
+        login: async () => {},
+        buildAndPush: async () => {
+          throw new Error(
+            "buildah push failed: tag invalid: The image tag 'v1' already exists in the 't' repository and cannot be overwritten because the repository is immutable."
+          )
+        },
+        cleanup: async () => {}
+      }
+      await expect(
+        buildAndPushImage({
+          repository: 't',
+          context: dir,
+          tags: ['v1'],
+          region: 'us-east-1',
+          ecr,
+          builder: async () => builder,
+          retry: { sleep: async () => {} }
+        })
+      ).rejects.toMatchObject({ code: 'ImageTagAlreadyExists', hint: expect.stringMatching(/skip-if-exists/) })
+    } finally {
+      server.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})

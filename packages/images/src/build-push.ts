@@ -12,7 +12,7 @@ import {
   type ScanVerdict,
   type SeverityThreshold
 } from '@gpuship/aws'
-import type { Builder, CacheSpec } from './builder.js'
+import type { Builder, BuildRequest, CacheSpec } from './builder.js'
 import { findModelRepository, formatProblems, validateModelRepository, type ModelRepositoryReport } from './model-repository.js'
 
 /**
@@ -161,7 +161,7 @@ export async function buildAndPushImage(o: BuildPushOptions): Promise<BuildPushR
       builderKind = builder.kind
       try {
         await builder.login(toRegistryLogin(login, tls))
-        const built = await builder.buildAndPush({
+        const request: BuildRequest = {
           context: o.context,
           dockerfile,
           tags: pushTags.map(ref),
@@ -169,7 +169,8 @@ export async function buildAndPushImage(o: BuildPushOptions): Promise<BuildPushR
           platforms: o.platforms ?? [],
           cache: o.cache?.type === 'registry' ? { type: 'registry', ref: o.cache.ref ?? ref('buildcache') } : (o.cache ?? { type: 'none' }),
           labels: o.labels ?? {}
-        })
+        }
+        const built = await pushOrExplain(() => builder.buildAndPush(request), o.repository)
         if (built.digest) log.info(`${builder.kind} pushed ${built.digest}`)
         pushedByBuilder = built.digest
       } finally {
@@ -242,6 +243,26 @@ export async function buildAndPushImage(o: BuildPushOptions): Promise<BuildPushR
     models,
     scan,
     phases
+  }
+}
+
+/**
+ * ECR's answer when another job pushed an immutable tag between our lookup and our push reads
+ * like a build failure ("tag invalid: … cannot be overwritten"); say what happened instead.
+ */
+async function pushOrExplain<T>(push: () => Promise<T>, repository: string): Promise<T> {
+  try {
+    return await push()
+  } catch (e) {
+    const text = e instanceof Error ? e.message : String(e)
+    if (/ImageTagAlreadyExistsException|cannot be overwritten because the repository is immutable/.test(text)) {
+      throw new GpushipError(`A tag was pushed to immutable repository '${repository}' by someone else while this job was building.`, {
+        code: 'ImageTagAlreadyExists',
+        cause: e,
+        hint: 'Re-run the job: with skip-if-exists: true it reuses that image. To avoid the race, run builds of one commit in a concurrency group (concurrency: build-${{ github.sha }}).'
+      })
+    }
+    throw e
   }
 }
 
