@@ -17,6 +17,7 @@ import {
   planOutputs,
   planRoot,
   readRunContext,
+  sensitiveValues,
   renderPlan,
   reviewedChangeMap,
   TerraformError,
@@ -84,6 +85,8 @@ export async function run(): Promise<void> {
     const outDir = join(inputs['plan-dir'], `apply-${keySlug(key)}`)
     mkdirSync(outDir, { recursive: true })
     const planned = await planRoot(root, outDir, {}, { unlockStale: inputs['unlock-stale'], github: gh, repo: { owner: ctx.owner, repo: ctx.repo } })
+    // show -json carries sensitive values in clear text: mask them before terraform prints any more output.
+    for (const secret of sensitiveValues(planned.plan)) core.setSecret(secret)
     for (const [k, v] of Object.entries(planOutputs(planned))) core.setOutput(k, v)
 
     if (reviewed && !inputs['auto-approve']) {

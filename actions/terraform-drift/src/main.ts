@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import * as core from '@actions/core'
 import { actionsLogger, failAction, GpushipError } from '@gpuship/core'
-import { createGitHubClient, keySlug, openRoot, planHeading, planRoot, readRunContext, renderPlan, syncDriftIssue, TerraformError } from '@gpuship/terraform'
+import { createGitHubClient, keySlug, openRoot, planHeading, planRoot, readRunContext, renderPlan, sensitiveValues, syncDriftIssue, TerraformError } from '@gpuship/terraform'
 import { getInputs } from './inputs.js'
 
 export async function run(): Promise<void> {
@@ -31,6 +31,8 @@ export async function run(): Promise<void> {
     const outDir = join(inputs['plan-dir'], `drift-${keySlug(key)}`)
     mkdirSync(outDir, { recursive: true })
     const planned = await planRoot(root, outDir, { refreshOnly: true }, { unlockStale: inputs['unlock-stale'], github: gh, repo: { owner: ctx.owner, repo: ctx.repo } })
+    // show -json carries sensitive values in clear text: mask them before terraform prints any more output.
+    for (const secret of sensitiveValues(planned.plan)) core.setSecret(secret)
     // -detailed-exitcode of a refresh-only plan: 2 when the state would change, i.e. drift.
     const drifted = planned.summary.addresses.drift
     const isDrift = planned.changes && drifted.length > 0

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
-import { mkdirSync, mkdtempSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createTerraformStandIn, DEFAULT_TOKEN, fixture, goTime, runAction, startGitHubSimulator, type GitHubSimulator, type TerraformStandIn } from '@gpuship/testkit'
@@ -136,6 +136,50 @@ describe('terraform-plan action', () => {
     expect(body.split('\n')[0]).toMatch(/^<!-- gpuship:terraform-plan \{"v":1,"key":.*"hash":"sha256:[0-9a-f]{64}".* -->$/)
     expect(body.split('\n')[0].indexOf('-->')).toBe(body.split('\n')[0].length - 3)
     expect(rendered).not.toContain('<!--')
+  })
+
+  test('a plan too large for one comment: summary and every destroy stay, the rest is pointed to', async () => {
+    const ws = workspace()
+    const pr = newPr()
+    const rc = Array.from({ length: 2500 }, (_, i) => ({
+      address: `aws_instance.worker[${i}]`,
+      type: 'aws_instance',
+      name: 'worker',
+      change: { actions: i % 25 === 0 ? ['delete'] : ['create'], before: i % 25 === 0 ? { ami: 'ami-1', id: `i-${i}` } : null, after: i % 25 === 0 ? null : { ami: 'ami-2', instance_type: 'g5.xlarge', tags: { n: `w${i}` } }, after_unknown: { id: true }, before_sensitive: {}, after_sensitive: {} }
+    }))
+    const big = join(ws, 'big.json')
+    writeFileSync(big, JSON.stringify({ format_version: '1.2', terraform_version: '1.11.4', resource_changes: rc }))
+    const tf = createTerraformStandIn({ plan: big })
+    const res = await plan(tf, pr, ws)
+    expect(res.errors).toEqual([])
+    const body = comments(pr)[0].body
+    expect(body.length).toBeLessThanOrEqual(65_536)
+    expect(body).toContain('**Plan: 2400 to add, 0 to change, 0 to replace, 100 to destroy.**')
+    for (let i = 0; i < 2500; i += 25) expect(body).toContain(`aws_instance.worker[${i}]`)
+    expect(body).toContain('too large to show in full here')
+    expect(body).toContain('[job summary](https://github.com/octo-org/inference/actions/runs/4242)')
+    expect(res.summary).toContain('aws_instance.worker[2499]')
+  })
+
+  test('sensitive values reach no comment, summary, log or output', async () => {
+    const ws = workspace()
+    const pr = newPr()
+    const tf = createTerraformStandIn({ plan: fixture('sensitive-unknown') })
+    const secrets = ['hunter2-old-Secret!', 'Sup3r-N3w-Secret-V4lue', 'hf_aVeryPrivateTokenValue123']
+    const res = await runAction({
+      actionDir,
+      workspace: ws,
+      eventName: 'pull_request',
+      event: { pull_request: { number: pr, head: { sha: 'f'.repeat(40) } } },
+      repository: REPO,
+      inputs: { 'working-directory': 'infra', 'github-token': DEFAULT_TOKEN, 'plan-dir': join(ws, 'plans') },
+      env: { ...tf.env, GITHUB_API_URL: sim.url },
+      secrets: [DEFAULT_TOKEN, ...secrets]
+    })
+    expect(res.exitCode).toBe(0)
+    expect(res.leaks).toEqual([])
+    for (const s of secrets) expect(comments(pr)[0].body).not.toContain(s)
+    expect(comments(pr)[0].body).toContain('(known after apply)')
   })
 
   test('rejects a bad input naming it', async () => {

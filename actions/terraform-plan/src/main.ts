@@ -17,6 +17,7 @@ import {
   planRoot,
   PLAN_LABELS,
   readRunContext,
+  sensitiveValues,
   renderPlan,
   setPlanLabels,
   storePlan,
@@ -56,6 +57,8 @@ export async function run(): Promise<void> {
     core.setOutput('terraform-version', root.version)
     const outDir = storeDir(inputs, key)
     const planned = await planRoot(root, outDir, { destroy: inputs.destroy }, { unlockStale: inputs['unlock-stale'], github: gh, repo: { owner: ctx.owner, repo: ctx.repo } })
+    // show -json carries sensitive values in clear text: mask them before terraform prints any more output.
+    for (const secret of sensitiveValues(planned.plan)) core.setSecret(secret)
     for (const [k, v] of Object.entries(planOutputs(planned))) core.setOutput(k, v)
     core.info(`Plan hash ${planned.hash}`)
 

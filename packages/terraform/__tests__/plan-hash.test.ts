@@ -58,3 +58,9 @@ describe('compareChangeMaps', () => {
     expect(compareChangeMaps(changeMap(reviewed), changeMap(before))).toEqual(['-1 destroy: aws_eks_node_group.gpu'])
   })
 })
+
+test('a sensitive value copied into an unmarked attribute does not enter the canonical form', async () => {
+  const { canonicalPlan } = await import('../src/index.js')
+  const canon = JSON.stringify(canonicalPlan(load('real-changes')))
+  expect(canon).not.toContain('not-a-real-secret-1234')
+})

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { kindOf, type Change, type PlanJson } from './plan-model.js'
+import { sensitiveValues } from './plan-secrets.js'
 
 /**
  * The hash apply compares with the reviewed plan. It is computed from a canonical form of the
@@ -17,8 +18,11 @@ function mask(mask: unknown, key: string | number): unknown {
   return undefined
 }
 
+// Values marked sensitive elsewhere in the plan, hidden where they reappear unmarked (plan-secrets.ts).
+let secrets: Set<string> = new Set()
+
 function normalise(v: unknown, sensitive: unknown, unknown: unknown, other?: unknown): unknown {
-  if (sensitive === true) return { [SENSITIVE_MARK]: JSON.stringify(v) !== JSON.stringify(other) ? 'changes' : 'same' }
+  if (sensitive === true || (typeof v === 'string' && secrets.has(v))) return { [SENSITIVE_MARK]: JSON.stringify(v) !== JSON.stringify(other) ? 'changes' : 'same' }
   if (unknown === true) return UNKNOWN_MARK
   if (v === null || v === undefined) {
     if (unknown && typeof unknown === 'object') return normaliseMaskOnly(unknown)
@@ -70,6 +74,15 @@ export function canonicalJson(v: unknown): string {
 }
 
 export function canonicalPlan(plan: PlanJson): unknown {
+  secrets = sensitiveValues(plan)
+  try {
+    return canonicalize(plan)
+  } finally {
+    secrets = new Set()
+  }
+}
+
+function canonicalize(plan: PlanJson): unknown {
   const resources = (plan.resource_changes ?? [])
     .filter((rc) => kindOf(rc.change.actions) !== 'read' && (kindOf(rc.change.actions) !== 'no-op' || rc.change.importing || (rc.previous_address && rc.previous_address !== rc.address)))
     .map((rc) => ({ address: rc.address, deposed: rc.deposed ?? null, previous_address: rc.previous_address ?? null, ...(canonicalChange(rc.change) as object) }))

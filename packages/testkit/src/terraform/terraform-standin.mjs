@@ -64,7 +64,14 @@ function planText(plan, refreshOnly) {
   for (const rc of changes) {
     const k = kind(rc.change.actions)
     lines.push(`  # ${rc.address} ${VERB[k]}`, `${SIGN[k].padStart(3)} resource "${rc.type}" "${rc.name}" {`)
-    for (const [key, v] of Object.entries(rc.change.after ?? rc.change.before ?? {})) if (typeof v !== 'object' || v === null) lines.push(`      ${key} = ${JSON.stringify(v)}`)
+    // terraform prints sensitive attributes as "(sensitive value)" and unknown ones as "(known after apply)"
+    const shown = rc.change.after ?? rc.change.before ?? {}
+    const sens = (rc.change.after ? rc.change.after_sensitive : rc.change.before_sensitive) ?? {}
+    for (const [key, v] of Object.entries(shown)) {
+      if (sens === true || sens[key] === true) lines.push(`      ${key} = (sensitive value)`)
+      else if (typeof v !== 'object' || v === null) lines.push(`      ${key} = ${JSON.stringify(v)}`)
+    }
+    for (const [key, u] of Object.entries(rc.change.after_unknown ?? {})) if (u === true) lines.push(`      ${key} = (known after apply)`)
     lines.push('    }', '')
   }
   const n = (k) => changes.filter((rc) => kind(rc.change.actions) === k).length
