@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { isAbsolute, join } from 'node:path'
-import { GpushipError, group, silentLogger, type Logger, type Masker } from '@gpuship/core'
+import { GpushipError, group, retry, silentLogger, type Logger, type Masker } from '@gpuship/core'
 import {
   checkDigestsAgree,
   createEcrClient,
@@ -63,6 +63,7 @@ export interface BuildPushResult {
   phases: { name: string; ms: number }[]
 }
 
+const NOT_LISTED = 'image not listed by DescribeImages yet'
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/
 
 export async function buildAndPushImage(o: BuildPushOptions): Promise<BuildPushResult> {
@@ -189,7 +190,21 @@ export async function buildAndPushImage(o: BuildPushOptions): Promise<BuildPushR
         hint: 'The push did not reach this registry; check the build log and the registry endpoint.'
       })
     if (pushedByBuilder && pushedByBuilder !== head.digest) checkDigestsAgree(ref(primary), head.digest, pushedByBuilder)
-    const described = await ecr.describeImage(o.repository, { tag: primary })
+    // Right after a push ECR can take a moment to list the image: ask again a few times before
+    // calling it a mismatch. A wrong digest is never retried (that is the answer).
+    const described = skipped
+      ? await ecr.describeImage(o.repository, { tag: primary })
+      : await retry(
+          async () => {
+            const d = await ecr.describeImage(o.repository, { tag: primary })
+            if (!d) throw Object.assign(new Error(NOT_LISTED), { retryable: true })
+            return d
+          },
+          { maxAttempts: 4, baseMs: 1000, maxMs: 4000, sleep: o.retry?.sleep, label: 'DescribeImages after push' }
+        ).catch((e: unknown) => {
+          if (e instanceof Error && e.message === NOT_LISTED) return undefined
+          throw e
+        })
     checkDigestsAgree(ref(primary), head.digest, described?.digest)
     log.info(`Registry and ECR agree: ${head.digest}`)
     return head.digest
