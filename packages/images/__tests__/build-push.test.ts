@@ -241,6 +241,13 @@ describe('buildAndPushImage with buildah and docker-registry', () => {
     }
   })
 
+  test('an image ECR lists only after a moment is waited for, not called a mismatch', async () => {
+    sim.faults.add({ kind: 'error', service: 'ecr', action: 'DescribeImages', code: 'ImageNotFoundException', status: 400, times: 2 })
+    const r = await buildAndPushImage(options({ repository: 'mutable', tags: ['late'], context: context({ marker: 'late' }) }))
+    expect(r.digest).toBe(await registryDigest('mutable', 'late'))
+    expect(sim.faults.hits.filter((h) => h.action === 'DescribeImages').length).toBe(2)
+  })
+
   test('ECR throttling is retried', async () => {
     sim.faults.add({ kind: 'throttle', service: 'ecr', action: 'DescribeRepositories', times: 2 })
     const r = await buildAndPushImage(options({}))
