@@ -41,6 +41,22 @@ function isLabelChar(c: number, first: boolean): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || (!first && c >= 48 && c <= 57)
 }
 
+const EMPTY: Record<string, string> = Object.freeze({}) as Record<string, string>
+
+/** Index just past the `}` closing the label set at `from`, skipping quoted values; -1 if none. */
+function labelSetEnd(line: string, from: number): number {
+  let quoted = false
+  for (let j = from + 1; j < line.length; j++) {
+    const c = line.charCodeAt(j)
+    if (quoted) {
+      if (c === 92) j++
+      else if (c === 34) quoted = false
+    } else if (c === 34) quoted = true
+    else if (c === 125) return j + 1
+  }
+  return -1
+}
+
 function validNumber(token: string): boolean {
   return token === 'NaN' || token === '+Inf' || token === '-Inf' || token === 'Inf' || /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(token)
 }
@@ -98,61 +114,88 @@ export function createExpositionParser(opts: { source?: string; onSample?: (s: S
     current = f
   }
 
+  const labelCache = new Map<string, { labels: Record<string, string>; suffix: string }>()
+
+  const parseLabels = (line: string, from: number): { labels: Record<string, string>; suffix: string; end: number } => {
+    const n = line.length
+    let i = from + 1
+    const labels: Record<string, string> = {}
+    const keys: string[] = []
+    for (;;) {
+      while (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9) i++
+      if (line.charCodeAt(i) === 125 /* } */) {
+        i++
+        break
+      }
+      const ls = i
+      if (!isLabelChar(line.charCodeAt(i), true)) fail('invalid label name', line)
+      while (i < n && isLabelChar(line.charCodeAt(i), false)) i++
+      const key = line.slice(ls, i)
+      while (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9) i++
+      if (line.charCodeAt(i) !== 61 /* = */) fail(`expected = after label ${key}`, line)
+      i++
+      while (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9) i++
+      if (line.charCodeAt(i) !== 34 /* " */) fail(`label ${key} value must be quoted`, line)
+      i++
+      let value = ''
+      let start = i
+      for (;;) {
+        if (i >= n) fail(`unterminated value of label ${key}`, line)
+        const c = line.charCodeAt(i)
+        if (c === 34) break
+        if (c === 92 /* \ */) {
+          value += line.slice(start, i)
+          const e = line[i + 1]
+          if (e === 'n') value += '\n'
+          else if (e === '\\') value += '\\'
+          else if (e === '"') value += '"'
+          else fail(`invalid escape \\${e ?? ''} in label ${key}`, line)
+          i += 2
+          start = i
+          continue
+        }
+        i++
+      }
+      value += line.slice(start, i)
+      i++
+      if (key in labels) fail(`label ${key} given twice`, line)
+      labels[key] = value
+      keys.push(key)
+      while (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9) i++
+      const c = line.charCodeAt(i)
+      if (c === 44 /* , */) i++
+      else if (c !== 125) fail('expected , or } in label set', line)
+    }
+    keys.sort()
+    let suffix = ''
+    for (const k of keys) suffix += `\u0000${k}\u0001${labels[k]}`
+    return { labels: Object.freeze(labels) as Record<string, string>, suffix, end: i }
+  }
+
   const sampleLine = (line: string) => {
     const n = line.length
     let i = 0
     if (!isNameStart(line.charCodeAt(0))) fail('invalid metric name', line)
     while (i < n && isNameChar(line.charCodeAt(i))) i++
     const name = line.slice(0, i)
-    const labels: Record<string, string> = {}
-    const keys: string[] = []
+    let labels: Record<string, string> = EMPTY
+    let suffix = ''
     while (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9) i++
     if (line.charCodeAt(i) === 123 /* { */) {
-      i++
-      for (;;) {
-        while (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9) i++
-        if (line.charCodeAt(i) === 125 /* } */) {
-          i++
-          break
-        }
-        const ls = i
-        if (!isLabelChar(line.charCodeAt(i), true)) fail('invalid label name', line)
-        while (i < n && isLabelChar(line.charCodeAt(i), false)) i++
-        const key = line.slice(ls, i)
-        while (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9) i++
-        if (line.charCodeAt(i) !== 61 /* = */) fail(`expected = after label ${key}`, line)
-        i++
-        while (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9) i++
-        if (line.charCodeAt(i) !== 34 /* " */) fail(`label ${key} value must be quoted`, line)
-        i++
-        let value = ''
-        let start = i
-        for (;;) {
-          if (i >= n) fail(`unterminated value of label ${key}`, line)
-          const c = line.charCodeAt(i)
-          if (c === 34) break
-          if (c === 92 /* \ */) {
-            value += line.slice(start, i)
-            const e = line[i + 1]
-            if (e === 'n') value += '\n'
-            else if (e === '\\') value += '\\'
-            else if (e === '"') value += '"'
-            else fail(`invalid escape \\${e ?? ''} in label ${key}`, line)
-            i += 2
-            start = i
-            continue
-          }
-          i++
-        }
-        value += line.slice(start, i)
-        i++
-        if (key in labels) fail(`label ${key} given twice`, line)
-        labels[key] = value
-        keys.push(key)
-        while (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9) i++
-        const c = line.charCodeAt(i)
-        if (c === 44 /* , */) i++
-        else if (c !== 125) fail('expected , or } in label set', line)
+      // exporters repeat one label set per GPU on every metric: parse each distinct set once
+      const end = labelSetEnd(line, i)
+      const raw = end > 0 ? line.slice(i, end) : ''
+      const hit = raw ? labelCache.get(raw) : undefined
+      if (hit) {
+        labels = hit.labels
+        suffix = hit.suffix
+        i = end
+      } else {
+        const parsed = parseLabels(line, i)
+        labels = parsed.labels
+        suffix = parsed.suffix
+        i = parsed.end
+        if (raw && labelCache.size < 100_000) labelCache.set(raw, { labels, suffix })
       }
     }
     const tail = line.slice(i).trim().split(/[ \t]+/)
@@ -164,10 +207,11 @@ export function createExpositionParser(opts: { source?: string; onSample?: (s: S
       if (!/^-?\d+$/.test(tail[1])) fail(`invalid timestamp "${tail[1]}"`, line)
       timestampMs = Number(tail[1])
     }
-    keys.sort()
-    let id = name
-    for (const k of keys) id += `\u0000${k}\u0001${labels[k]}`
-    if (seen.has(id)) fail(`duplicate series ${name}${keys.length ? `{${keys.map((k) => `${k}="${labels[k]}"`).join(',')}}` : ''}`, line)
+    const id = name + suffix
+    if (seen.has(id)) {
+      const keys = Object.keys(labels).sort()
+      fail(`duplicate series ${name}${keys.length ? `{${keys.map((k) => `${k}="${labels[k]}"`).join(',')}}` : ''}`, line)
+    }
     seen.add(id)
     const f = familyOf(name)
     const s: Sample = timestampMs === undefined ? { name, labels, value } : { name, labels, value, timestampMs }
