@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import * as core from '@actions/core'
-import { actionsLogger, codeBlock, failAction, formatError, GpushipError, inlineCode } from '@gpuship/core'
+import { isGpushipError, actionsLogger, codeBlock, failAction, formatError, GpushipError, inlineCode } from '@gpuship/core'
 import {
   applyCounts,
   artifactName,
@@ -121,7 +121,7 @@ export async function run(): Promise<void> {
       core.setOutput('comment-url', up.url ?? '')
     }
   } catch (err) {
-    const reason = err instanceof TerraformError ? err.failureReason : 'apply-failed'
+    const reason = err instanceof TerraformError ? err.failureReason : isGpushipError(err) && err.input ? 'invalid-input' : 'apply-failed'
     core.setOutput('failure-reason', reason)
     core.setOutput('applied', 'false')
     if (err instanceof TerraformError && err.lock) core.setOutput('lock-info', JSON.stringify(err.lock))

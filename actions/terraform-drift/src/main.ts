@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import * as core from '@actions/core'
-import { actionsLogger, failAction, GpushipError } from '@gpuship/core'
+import { isGpushipError, actionsLogger, failAction, GpushipError } from '@gpuship/core'
 import { createGitHubClient, keySlug, openRoot, planHeading, planRoot, readRunContext, renderPlan, sensitiveValues, syncDriftIssue, TerraformError } from '@gpuship/terraform'
 import { getInputs } from './inputs.js'
 
@@ -56,7 +56,7 @@ export async function run(): Promise<void> {
       if (res.action !== 'none') core.info(`Drift issue #${res.issue} ${res.action}.`)
     }
   } catch (err) {
-    core.setOutput('failure-reason', err instanceof TerraformError ? err.failureReason : 'plan-failed')
+    core.setOutput('failure-reason', err instanceof TerraformError ? err.failureReason : isGpushipError(err) && err.input ? 'invalid-input' : 'plan-failed')
     if (err instanceof TerraformError && err.lock) core.setOutput('lock-info', JSON.stringify(err.lock))
     failAction(core, err)
   }

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import * as core from '@actions/core'
-import { actionsLogger, failAction, formatError } from '@gpuship/core'
+import { isGpushipError, actionsLogger, failAction, formatError } from '@gpuship/core'
 import {
   artifactName,
   artifactsAvailable,
@@ -89,7 +89,7 @@ export async function run(): Promise<void> {
       }
     } else if (pr === undefined) core.info('Not a pull request event: no plan comment.')
   } catch (err) {
-    const reason = err instanceof TerraformError ? err.failureReason : 'terraform-failed'
+    const reason = err instanceof TerraformError ? err.failureReason : isGpushipError(err) && err.input ? 'invalid-input' : 'terraform-failed'
     core.setOutput('failure-reason', reason)
     if (err instanceof TerraformError && err.lock) core.setOutput('lock-info', JSON.stringify(err.lock))
     if (gh && key && inputs?.comment && ctx.pullRequest !== undefined) {

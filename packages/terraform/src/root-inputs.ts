@@ -44,7 +44,14 @@ export function readRootInputs(r: InputReader, get: (name: string) => string, en
     label: r.string('label', { default: '' }),
     'github-token': r.string('github-token', { default: '' }),
     'unlock-stale': r.boolean('unlock-stale', { default: false }),
-    'plan-dir': r.string('plan-dir', { default: '' }) || `${env.RUNNER_TEMP ?? '.'}/gpuship-terraform`,
+    'plan-dir': planDir(r.string('plan-dir', { default: '' }), env),
     'comment-author': r.string('comment-author', { default: 'github-actions[bot]' })
   }
+}
+
+function planDir(given: string, env: NodeJS.ProcessEnv): string {
+  if (given) return given
+  // Outside a runner there is no RUNNER_TEMP; writing plans (which hold secrets) into the current folder would be a surprise.
+  if (!env.RUNNER_TEMP) throw new GpushipError('No plan-dir and no RUNNER_TEMP: there is nowhere safe to keep the plan files.', { input: 'plan-dir', hint: 'Run inside GitHub Actions, or set plan-dir to a private folder, e.g. plan-dir: /tmp/gpuship-plans' })
+  return `${env.RUNNER_TEMP}/gpuship-terraform`
 }
