@@ -6,6 +6,20 @@ import { evaluateDcgm, nodeProblems } from './dcgm-evaluate.js'
 import { checkTriton, readFailureCounter } from './triton-checks.js'
 import { renderVerdictMarkdown } from './verdict-markdown.js'
 
+/** Back-to-back smoke requests to every pod, after the Triton checks, while `open()` holds. */
+async function sustainLoad(targets: GateOptions['triton'], smoke: NonNullable<GateOptions['smoke']>, after: Promise<unknown>, open: () => boolean, sleep: (ms: number) => Promise<void>): Promise<number> {
+  await after.catch(() => undefined)
+  const path = `/v2/models/${encodeURIComponent(smoke.model)}${smoke.version ? `/versions/${encodeURIComponent(smoke.version)}` : ''}/infer`
+  const body = typeof smoke.request === 'string' ? smoke.request : JSON.stringify(smoke.request)
+  let sent = 0
+  while (open()) {
+    await Promise.all(targets.map((t) => t.request('POST', path, body, { 'content-type': 'application/json' }).catch(() => undefined)))
+    sent += targets.length
+    await sleep(50)
+  }
+  return sent
+}
+
 /**
  * The gates after a rollout: Triton on every new pod, then the DCGM window on the GPU nodes
  * while the smoke/latency load runs, so utilisation and temperature are read under load.
@@ -46,7 +60,12 @@ export async function runGates(opts: GateOptions): Promise<GateVerdict> {
       const windows = await collectDcgmWindow({ dcgm: opts.dcgm, prometheusUrl: opts.prometheusUrl, nodes: opts.dcgm.map((d) => d.node), samples: policy.window.samples, intervalMs: policy.window.intervalMs, noDataRetries: policy.noDataRetries, sleep, log })
       return windows
     })
-    const [, windows] = await Promise.all([tritonPhase, dcgmPhase])
+    // keep the smoke request flowing until the window closes, so utilisation is read under load
+    let windowOpen = true
+    const load = underLoad && opts.smoke ? sustainLoad(opts.triton, opts.smoke, tritonPhase, () => windowOpen, sleep) : Promise.resolve(0)
+    const [, windows] = await Promise.all([tritonPhase, dcgmPhase.finally(() => (windowOpen = false))])
+    const sent = await load
+    if (sent) log.info(`kept the smoke load on ${opts.triton.length} pod(s) during the window: ${sent} extra request(s)`)
     gpus = await group(log, 'GPU verdicts', async () => evaluateDcgm(windows, policy, { underLoad, gpuFilter: opts.gpuFilter, log }))
     problems = nodeProblems(windows, policy)
   } else await tritonPhase
