@@ -199,7 +199,10 @@ function argoDecision(p: DcgmPolicy, ms: Measurement[], counts: Record<Measureme
     const first = ms.find((m) => m.phase === 'Inconclusive')
     return { status: 'inconclusive', message: `${counts.Inconclusive} inconclusive measurement(s) > inconclusiveLimit ${p.inconclusiveLimit}: ${first?.message ?? ''}` }
   }
-  if (counts.Successful === 0) return { status: 'inconclusive', message: 'no successful measurement in the window' }
+  if (counts.Successful === 0) {
+    const why = ms.find((m) => m.message)?.message
+    return { status: 'inconclusive', message: `no successful measurement in the window${why ? `: ${why}` : ''}` }
+  }
   return { status: 'pass', message: '' }
 }
 
