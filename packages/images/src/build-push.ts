@@ -1,19 +1,12 @@
 import { existsSync } from 'node:fs'
 import { isAbsolute, join } from 'node:path'
-import { GpushipError, group, retry, silentLogger, type Logger, type Masker } from '@gpuship/core'
-import {
-  checkDigestsAgree,
-  createEcrClient,
-  evaluateScan,
-  resolveRegistryDigest,
-  type EcrClient,
-  type EcrLogin,
-  type ScanResult,
-  type ScanVerdict,
-  type SeverityThreshold
-} from '@gpuship/aws'
+import { GpushipError, group, silentLogger, type Logger, type Masker } from '@gpuship/core'
+import { createEcrClient, resolveRegistryDigest, type EcrClient, type SeverityThreshold } from '@gpuship/aws'
 import type { Builder, BuildRequest, CacheSpec } from './builder.js'
 import { findModelRepository, formatProblems, validateModelRepository, type ModelRepositoryReport } from './model-repository.js'
+import { planTags } from './tag-plan.js'
+import { resolveVerifiedDigest } from './digest-step.js'
+import { runScanGate, type ScanOutcome } from './scan-step.js'
 
 /**
  * One verified image in ECR: validate the model repository, ensure the repository, log in,
@@ -59,11 +52,10 @@ export interface BuildPushResult {
   repositoryCreated: boolean
   builder?: string
   models?: ModelRepositoryReport
-  scan?: { result: ScanResult; verdict: ScanVerdict }
+  scan?: ScanOutcome
   phases: { name: string; ms: number }[]
 }
 
-const NOT_LISTED = 'image not listed by DescribeImages yet'
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/
 
 export async function buildAndPushImage(o: BuildPushOptions): Promise<BuildPushResult> {
@@ -129,39 +121,24 @@ export async function buildAndPushImage(o: BuildPushOptions): Promise<BuildPushR
     }
     return found
   })
-  let skipped = false
+  const plan = planTags(o.tags, existing, {
+    repository: o.repository,
+    skipIfExists: o.skipIfExists ?? false,
+    force: o.force ?? false,
+    immutable: repo.imageTagMutability === 'IMMUTABLE'
+  })
+  for (const w of plan.warnings) log.warning(w)
+  const skipped = plan.skip
+  const pushTags = plan.pushTags
   let builderKind: string | undefined
   let pushedByBuilder: string | undefined
-  let pushTags = o.tags
-  if (existing.size === o.tags.length && o.skipIfExists && !o.force) {
-    skipped = true
-    const digests = new Set(existing.values())
-    if (digests.size > 1)
-      log.warning(
-        `The tags point at different images (${[...existing].map(([t, d]) => `${t}=${d}`).join(', ')}); using ${o.tags[0]}. Set force: true to rebuild and retag.`
-      )
-    log.info(`${o.tags.map(ref).join(', ')} already exist${digests.size === 1 ? ` as ${[...digests][0]}` : ''}; build skipped (set force: true to rebuild).`)
-  } else {
-    if (existing.size > 0 && repo.imageTagMutability === 'IMMUTABLE') {
-      // ECR refuses to move an immutable tag; push the new ones and say which keep the old image.
-      pushTags = o.tags.filter((t) => !existing.has(t))
-      const kept = [...existing].map(([t, d]) => `${t} (${d})`).join(', ')
-      if (pushTags.length === 0) {
-        throw new GpushipError(
-          `${kept} already exist${existing.size === 1 ? 's' : ''} and repository '${o.repository}' has immutable tags, so ${existing.size === 1 ? 'it' : 'they'} cannot be pushed again.`,
-          {
-            input: o.force ? 'force' : 'tags',
-            hint: 'Add a new tag (the default is the commit SHA; e.g. tags: ${{ github.sha }}-${{ github.run_attempt }}), or set skip-if-exists: true to reuse the existing image.'
-          }
-        )
-      }
-      log.warning(`Immutable repository: ${kept} keep their image; the new build is pushed as ${pushTags.join(', ')}.`)
-    }
+  if (skipped) log.info(`${o.tags.map(ref).join(', ')} already exist; build skipped (set force: true to rebuild).`)
+  else {
     await phase('Build and push', async () => {
       const builder = await o.builder()
       builderKind = builder.kind
       try {
-        await builder.login(toRegistryLogin(login, tls))
+        await builder.login({ registry: login.registry, username: login.username, password: login.password, tls })
         const request: BuildRequest = {
           context: o.context,
           dockerfile,
@@ -182,70 +159,23 @@ export async function buildAndPushImage(o: BuildPushOptions): Promise<BuildPushR
   const primary = pushTags[0]
 
   const digest = await phase('Resolve digest', async () => {
-    const known = existing.get(primary)
-    const head = skipped && known ? { digest: known } : await resolveRegistryDigest(login, o.repository, primary, regOpts)
-    if (!head)
-      throw new GpushipError(`The registry does not serve ${ref(primary)} after the push.`, {
-        code: 'DigestMismatch',
-        hint: 'The push did not reach this registry; check the build log and the registry endpoint.'
-      })
-    if (pushedByBuilder && pushedByBuilder !== head.digest) checkDigestsAgree(ref(primary), head.digest, pushedByBuilder)
-    // Right after a push ECR can take a moment to list the image: ask again a few times before
-    // calling it a mismatch. A wrong digest is never retried (that is the answer).
-    const described = skipped
-      ? await ecr.describeImage(o.repository, { tag: primary })
-      : await retry(
-          async () => {
-            const d = await ecr.describeImage(o.repository, { tag: primary })
-            if (!d) throw Object.assign(new Error(NOT_LISTED), { retryable: true })
-            return d
-          },
-          { maxAttempts: 4, baseMs: 1000, maxMs: 4000, sleep: o.retry?.sleep, label: 'DescribeImages after push' }
-        ).catch((e: unknown) => {
-          if (e instanceof Error && e.message === NOT_LISTED) return undefined
-          throw e
-        })
-    checkDigestsAgree(ref(primary), head.digest, described?.digest)
-    log.info(`Registry and ECR agree: ${head.digest}`)
-    return head.digest
+    const d = await resolveVerifiedDigest({
+      login,
+      ecr,
+      repository: o.repository,
+      tag: primary,
+      known: skipped ? existing.get(primary) : undefined,
+      pushed: pushedByBuilder,
+      justPushed: !skipped,
+      registry: regOpts,
+      sleep: o.retry?.sleep
+    })
+    log.info(`Registry and ECR agree: ${d}`)
+    return d
   })
 
-  let scan: BuildPushResult['scan']
   const threshold = o.scanSeverityThreshold ?? 'none'
-  if (threshold !== 'none') {
-    scan = await phase('Scan gate', async () => {
-      const result = await ecr.scanFindings(o.repository, digest, { waitMs: o.scanWaitMs })
-      if (!result)
-        throw new GpushipError(`No scan results for ${o.repository}@${digest}.`, {
-          input: 'scan-severity-threshold',
-          hint: 'Enable scan on push for the repository (create-repository does), or set scan-severity-threshold: none.'
-        })
-      if (result.status !== 'COMPLETE') {
-        // An unfinished or failed scan proves nothing: passing it would open the gate unseen.
-        throw new GpushipError(`The ECR scan of ${o.repository}@${digest} is ${result.status}, not COMPLETE.`, {
-          input: result.status === 'IN_PROGRESS' ? 'scan-timeout' : 'scan-severity-threshold',
-          code: 'ScanIncomplete',
-          hint:
-            result.status === 'IN_PROGRESS'
-              ? 'Raise scan-timeout (e.g. 10m), or re-run the job once the scan has finished.'
-              : 'Check the scan status in the ECR console; UNSUPPORTED_IMAGE means ECR cannot scan this base image.'
-        })
-      }
-      const verdict = evaluateScan(result, threshold)
-      return { result, verdict }
-    })
-    if (!scan.verdict.passed) {
-      const list = scan.verdict.blocking.map((b) => `${b.count} ${b.severity}`).join(', ')
-      throw Object.assign(
-        new GpushipError(`Image ${o.repository}@${digest} has findings at or above ${threshold.toUpperCase()}: ${list}.`, {
-          input: 'scan-severity-threshold',
-          code: 'ScanGateFailed',
-          hint: 'Update the base image (a newer nvcr.io/nvidia/tritonserver tag) or the packages named in the findings; raise scan-severity-threshold only with a reason.'
-        }),
-        { scan }
-      )
-    }
-  }
+  const scan = threshold === 'none' ? undefined : await phase('Scan gate', () => runScanGate(ecr, o.repository, digest, threshold, o.scanWaitMs))
   return {
     image: `${login.registry}/${o.repository}@${digest}`,
     digest,
@@ -279,8 +209,4 @@ async function pushOrExplain<T>(push: () => Promise<T>, repository: string): Pro
     }
     throw e
   }
-}
-
-function toRegistryLogin(login: EcrLogin, tls: boolean) {
-  return { registry: login.registry, username: login.username, password: login.password, tls }
 }
