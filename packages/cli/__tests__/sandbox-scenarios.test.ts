@@ -28,7 +28,8 @@ function missing(name: ScenarioName): string | undefined {
   const sc = SCENARIOS[name]
   // Steps after the one that must fail are skipped by the job, so only those up to it (and an on-failure doctor) must exist.
   const upTo = sc.failsAt ? sc.steps.slice(0, sc.steps.indexOf(sc.failsAt) + 1).concat(sc.steps.filter((s) => STEPS[s].onFailure)) : sc.steps
-  const gone = upTo.map((s) => STEPS[s].action).filter((a) => !existsSync(join(REPO_ROOT, 'actions', a, 'action.yml')) || (!existsSync(join(REPO_ROOT, 'actions', a, 'dist', 'index.js')) && !existsSync(join(REPO_ROOT, 'actions', a, 'src', 'index.ts'))))
+  const has = (a: string, f: string) => existsSync(join(REPO_ROOT, 'actions', a, f))
+  const gone = upTo.map((s) => STEPS[s].action).filter((a) => !has(a, 'action.yml') || !(has(a, 'dist/index.js') || (has(a, 'src/index.ts') && has(a, 'src/main.ts'))))
   return gone.length ? `not in this build: ${[...new Set(gone)].join(', ')}` : undefined
 }
 
@@ -77,6 +78,20 @@ describe('gpuship sandbox scenarios', () => {
       } else expect(r.result.verdict.ok).toBe(r.code === 0)
       // Whatever ran, the terminal said which image path it took.
       expect(r.text).toMatch(/image path: (real docker-registry \+ buildah|in-process OCI writer|none)/)
+    } finally {
+      r.cleanup()
+    }
+  }, SLOW)
+
+  ;(missing('healthy')?.includes('ecr-build-push') ? test.skip : test)('without a real registry the image is written in-process and pushed over the registry protocol, and the terminal says so', async () => {
+    const r = await play('healthy', ['--registry', 'in-process'])
+    try {
+      expect(r.result.registry).toBe('in-process')
+      expect(r.text).toContain('image path: in-process OCI writer + registry-protocol push')
+      const image = r.result.steps.find((s: { id: string }) => s.id === 'image')
+      expect(image.status).toBe('passed')
+      expect(image.note).toContain('ecr-build-push not run (no buildah/docker)')
+      expect(image.outputs.image).toMatch(/^127\.0\.0\.1:\d+\/triton@sha256:[a-f0-9]{64}$/)
     } finally {
       r.cleanup()
     }

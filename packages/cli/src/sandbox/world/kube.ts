@@ -19,6 +19,8 @@ export interface KubeHandle {
   sim: any
   /** dcgm-exporter simulators by node name (the xid scenario arms a fault on one). */
   dcgm: Map<string, any>
+  /** From now on every GPU reports XID `code` (the xid story's fault, armed when its rollout starts). */
+  armXid(code: number): void
   /** An admin kubeconfig a person can use with kubectl (--serve). */
   kubeconfigPath: string
   close(): Promise<void>
@@ -51,6 +53,8 @@ async function populate(tk: Testkit, sim: any, awsSim: any, names: WorldNames, s
     if (scenario.name === 'nodes-not-joining') w.kube.nodes = w.kube.nodes.filter((n: any) => !n.gpus)
     tk.applyAwsWorld(awsSim, w.aws, { endpoint: sim.url, caData: sim.caData })
     tk.applyKubeWorld(sim, w.kube)
+    // dcgm-exporter on the GPU nodes, where the rollout's GPU gate reads it (namespace gpu-monitoring).
+    sim.scenario.dcgmExporter(true)
     await tk.settleKube(sim, w.kube, 20_000)
     return `testkit world '${CLUSTER_WORLD[scenario.name]}': ${w.kube.nodes.map((n: any) => `${n.name}${n.gpus ? ` (${n.gpus} GPU)` : ''}`).join(', ')}${w.kube.devicePlugin ? '' : '; no NVIDIA device plugin'}`
   }
@@ -63,7 +67,7 @@ async function populate(tk: Testkit, sim: any, awsSim: any, names: WorldNames, s
   return scenario.name === 'nodes-not-joining' ? 'minimal: 1 CPU node, no GPU node joined' : `minimal: 1 CPU + 1 GPU node${scenario.name === 'gpu-capacity' ? ' (no device plugin: no nvidia.com/gpu)' : ''}`
 }
 
-function podBackends(tk: Testkit, dcgm: Map<string, any>) {
+function podBackends(tk: Testkit, dcgm: Map<string, any>, xid: { code?: number }) {
   const tritons = new Map<string, any>()
   const tritonFor = (pod: any) => {
     const key = `${pod.metadata.namespace}/${pod.metadata.name}`
@@ -74,7 +78,11 @@ function podBackends(tk: Testkit, dcgm: Map<string, any>) {
     const image = String(pod.spec?.containers?.[0]?.image ?? '')
     if (port === 9400 && /dcgm-exporter/.test(image)) {
       const node = String(pod.spec?.nodeName ?? '')
-      if (!dcgm.has(node)) dcgm.set(node, tk.createDcgmExporterSimulator({ node, gpus: 1 }))
+      if (!dcgm.has(node)) {
+        const exporter = tk.createDcgmExporterSimulator({ node, gpus: 1 })
+        if (xid.code) exporter.faults.xid(0, xid.code)
+        dcgm.set(node, exporter)
+      }
       return dcgm.get(node).handler
     }
     if (port === 8000 && !/dcgm-exporter|device-plugin/.test(image)) return tritonFor(pod).handler
@@ -90,6 +98,7 @@ export async function startKube(tk: Testkit, names: WorldNames, scenario: Scenar
   if (!awsSim) return unavailable('the AWS simulator is needed to register the EKS cluster') as Piece<KubeHandle>
 
   const dcgm = new Map<string, any>()
+  const xid: { code?: number } = {}
   // Looked up per request: the cluster's name is only final once the world is populated.
   const verify = async (token: string) => {
     const r = tk.checkEksToken(awsSim, names.cluster, token, names.region)
@@ -98,7 +107,7 @@ export async function startKube(tk: Testkit, names: WorldNames, scenario: Scenar
   let adminToken = ''
   const sim = await tk.startKubeSimulator({
     clusterName: names.cluster,
-    podBackend: podBackends(tk, dcgm),
+    podBackend: podBackends(tk, dcgm, xid),
     // Both the EKS token of the deploy role (what the actions send) and the simulator's admin token (kubectl after --serve).
     authenticate: async (token: string) =>
       token === adminToken ? { username: 'kubernetes-admin', groups: ['system:masters', 'system:authenticated'] } : await verify(token)
@@ -114,7 +123,16 @@ export async function startKube(tk: Testkit, names: WorldNames, scenario: Scenar
   writeFileSync(kubeconfigPath, sim.kubeconfig({ token: adminToken, namespace: names.namespace }), { mode: 0o600 })
   return {
     available: true,
-    handle: { sim, dcgm, kubeconfigPath, close: () => sim.close() },
+    handle: {
+      sim,
+      dcgm,
+      kubeconfigPath,
+      armXid(code) {
+        xid.code = code
+        for (const exporter of dcgm.values()) exporter.faults.xid(0, code)
+      },
+      close: () => sim.close()
+    },
     describe: [`Kubernetes API       ${sim.url}  cluster ${names.cluster} (EKS in the AWS simulator): ${described}`]
   }
 }

@@ -10,6 +10,7 @@ import type { Piece } from '../world.js'
 import { unavailable } from '../world.js'
 import type { RegistryChoice } from '../options.js'
 import { missingExports } from '../availability.js'
+import { startMemoryRegistry } from './memory-registry.js'
 
 type Testkit = Record<string, any>
 
@@ -55,11 +56,11 @@ async function startReal(tk: Testkit): Promise<Piece<RegistryHandle>> {
 }
 
 async function startInProcess(tk: Testkit): Promise<Piece<RegistryHandle>> {
-  const missing = missingExports(tk, ['startInProcessRegistry'])
-  if (missing.length) return unavailable(`testkit/oci has no in-process registry (${missing.join(', ')}) in this build`) as Piece<RegistryHandle>
-  const registry = await tk.startInProcessRegistry()
-  const handle: RegistryHandle = { path: 'in-process', registry, env: { GPUSHIP_BUILDER: 'oci-layout' }, close: () => registry.close() }
-  return { available: true, handle, describe: [`OCI registry         ${registry.url} (in-process OCI writer + registry-protocol push)`] }
+  const missing = missingExports(tk, ['writeOciImage', 'pushOciImage', 'filesFromDirectory'])
+  if (missing.length) return unavailable(`testkit/oci has no ${missing.join(', ')} in this build`) as Piece<RegistryHandle>
+  const registry = await startMemoryRegistry()
+  const handle: RegistryHandle = { path: 'in-process', registry, env: {}, close: () => registry.close() }
+  return { available: true, handle, describe: [`OCI registry         ${registry.url} (in-process registry; image written by testkit's OCI writer, pushed over the registry protocol)`] }
 }
 
 export async function startRegistryPiece(tk: Testkit, choice: RegistryChoice, install: boolean, log: (l: string) => void): Promise<Piece<RegistryHandle>> {
