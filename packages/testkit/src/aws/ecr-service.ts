@@ -1,12 +1,13 @@
-import { createHash } from 'node:crypto'
+import { EcrServiceError, listRegistryImages, type RegistryImage as Image } from './ecr-registry-reader.js'
 
 /**
  * Amazon ECR (awsJson1.1, target prefix AmazonEC2ContainerRegistry_V20150921) backed by a REAL
  * OCI registry: repositories and scan findings live here, images live in the registry, so
  * DescribeImages and BatchGetImage report the digests the registry itself computed. The handler
- * is a function of the parsed request (operation name + JSON body); the HTTP layer is either the
- * AWS simulator's (registerService) or ecr-server.ts.
+ * is a function of the parsed request (operation name + JSON body); the AWS simulator's server
+ * (ecr.ts registers it) does HTTP, SigV4 and the awsJson1.1 error shape.
  */
+export { EcrServiceError }
 export const ECR_TARGET_PREFIX = 'AmazonEC2ContainerRegistry_V20150921'
 
 export interface EcrFinding {
@@ -37,23 +38,6 @@ export interface EcrResponse {
   status: number
   body: unknown
 }
-
-export class EcrServiceError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-    readonly status = 400
-  ) {
-    super(message)
-  }
-}
-
-const MANIFEST_TYPES = [
-  'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.docker.distribution.manifest.v2+json',
-  'application/vnd.oci.image.index.v1+json',
-  'application/vnd.docker.distribution.manifest.list.v2+json'
-].join(', ')
 
 export interface EcrService {
   readonly repositories: Map<string, EcrRepositoryState>
@@ -99,43 +83,7 @@ export function createEcrService(options: EcrServiceOptions): EcrService {
     return r
   }
 
-  async function registry(path: string, method: 'GET' | 'HEAD', accept = MANIFEST_TYPES): Promise<Response> {
-    const auth = Buffer.from(`${options.username}:${options.password}`).toString('base64')
-    try {
-      return await fetch(`${options.registryUrl}${path}`, { method, headers: { authorization: `Basic ${auth}`, accept }, signal: AbortSignal.timeout(5000) })
-    } catch (e) {
-      throw new EcrServiceError('ServerException', `registry unreachable: ${(e as Error).message}`, 500)
-    }
-  }
-
-  interface Image {
-    digest: string
-    tags: string[]
-    mediaType: string
-    manifest: string
-    size: number
-  }
-
-  async function listImages(repo: string): Promise<Image[]> {
-    const res = await registry(`/v2/${repo}/tags/list`, 'GET', 'application/json')
-    if (res.status === 404) return []
-    if (!res.ok) throw new EcrServiceError('ServerException', `registry answered ${res.status} to tags/list`, 500)
-    const tags = ((await res.json()) as { tags?: string[] | null }).tags ?? []
-    const byDigest = new Map<string, Image>()
-    for (const tag of tags.sort()) {
-      const m = await registry(`/v2/${repo}/manifests/${tag}`, 'GET')
-      if (!m.ok) continue
-      const manifest = await m.text()
-      const real = m.headers.get('docker-content-digest') ?? `sha256:${createHash('sha256').update(manifest).digest('hex')}`
-      const digest = overrides.get(`${repo}:${tag}`) ?? real
-      const parsed = JSON.parse(manifest) as { config?: { size?: number }; layers?: { size?: number }[] }
-      const size = (parsed.config?.size ?? 0) + (parsed.layers ?? []).reduce((a, l) => a + (l.size ?? 0), 0)
-      const img = byDigest.get(digest) ?? { digest, tags: [], mediaType: m.headers.get('content-type') ?? '', manifest, size }
-      img.tags.push(tag)
-      byDigest.set(digest, img)
-    }
-    return [...byDigest.values()]
-  }
+  const listImages = (repo: string) => listRegistryImages(options, repo, (tag) => overrides.get(`${repo}:${tag}`))
 
   const imageIdsOf = (body: Record<string, unknown>) =>
     Array.isArray(body.imageIds) ? (body.imageIds as { imageTag?: string; imageDigest?: string }[]) : undefined
