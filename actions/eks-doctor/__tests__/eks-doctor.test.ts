@@ -46,7 +46,7 @@ describe('eks-doctor action', () => {
     const report = JSON.parse(readFileSync(r.outputs['json-path'], 'utf8'))
     expect(report.findings).toEqual([])
     expect(report.calls).toEqual(expect.arrayContaining(['eks:DescribeNodegroup', 'ec2:DescribeSubnets', 'iam:GetRole', 'k8s:LIST nodes']))
-    expect((aws as AwsSimulator).calls.every((c) => /^(Describe|List|Get)/.test(c.action) || c.action.startsWith('GET '))).toBe(true)
+    expect((aws as AwsSimulator).calls.every((c) => /^(Describe|List|Get|Filter)/.test(c.action) || c.action.startsWith('GET '))).toBe(true)
     expect((kube as KubeSimulator).requests.every((q) => q.method === 'GET')).toBe(true)
   })
 

@@ -121,7 +121,8 @@ describe('collector', () => {
       describeSecurityGroups: async () => e.aws.securityGroups,
       describeNetworkInterfaces: async () => [],
       describeScalingActivities: async () => [],
-      describeLoadBalancers: async () => []
+      describeLoadBalancers: async () => [],
+      authenticatorDenials: async () => []
     }
     const k = e.kube!
     const kube = {

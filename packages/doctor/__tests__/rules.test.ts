@@ -6,6 +6,7 @@ import { evaluate, RULES, type Evidence, type Rule } from '../src/index.js'
 import { taintsIn } from '../src/rules/pods.js'
 import { permits } from '../src/rules/node-network.js'
 import { checkCertificate } from '../src/rules/control-plane.js'
+import { groupDenials } from '../src/collect.js'
 import { CA_B64, LEAF_B64, NODE_ROLE, gpuNode, healthyEvidence, node, pod } from './evidence-fixture.js'
 
 // The rules as pure functions of evidence: the edges the scenarios do not reach.
@@ -29,7 +30,7 @@ describe('the healthy evidence', () => {
       expect(r).toMatchObject({
         id: expect.stringMatching(/^[a-z0-9-]+$/),
         title: expect.any(String),
-        reads: expect.arrayContaining([expect.stringMatching(/^(eks|ec2|iam|autoscaling|elasticloadbalancing):(Describe|List|Get)|^k8s:(GET|LIST) /)])
+        reads: expect.arrayContaining([expect.stringMatching(/^(eks|ec2|iam|autoscaling|elasticloadbalancing):(Describe|List|Get|Filter)|^k8s:(GET|LIST) /)])
       })
     expect(new Set(RULES.map((r) => r.id)).size).toBe(RULES.length)
   })
@@ -39,7 +40,7 @@ describe('the healthy evidence', () => {
     const allowed = new Set(policy.Statement.flatMap((s) => s.Action))
     const needed = [...new Set(RULES.flatMap((r) => r.reads).filter((c) => !c.startsWith('k8s:')))]
     expect(needed.filter((c) => !allowed.has(c))).toEqual([])
-    expect([...allowed].filter((a) => !/:(Describe|List|Get)/.test(a))).toEqual([])
+    expect([...allowed].filter((a) => !/:(Describe|List|Get|Filter)/.test(a))).toEqual([])
   })
   test.each(RULES.map((r) => [r.id, r]))('%s has a runbook page naming what it reads', (id, rule) => {
     const page = join(dirname(fileURLToPath(import.meta.url)), '../../../docs/runbooks', `${id}.md`)
@@ -263,6 +264,30 @@ describe('IAM', () => {
       resource: 'arn:aws:s3:::models/x'
     })
     expect(f.fix.command).toContain('--role-name triton')
+  })
+})
+
+describe('authenticator log', () => {
+  test('denials grouped by ARN, newest line kept; a node role gets an EC2_LINUX fix', () => {
+    const line = (arn: string, t: number) => ({
+      timestamp: t,
+      message: `time="x" level=warning msg="access denied" arn="${arn}" client="127.0.0.1:1" error="ARN is not mapped" method=POST path=/authenticate`
+    })
+    const d = groupDenials([
+      line(NODE_ROLE, 1000),
+      line(NODE_ROLE, 3000),
+      line('arn:aws:iam::123456789012:role/ci', 2000),
+      { timestamp: 4000, message: 'msg="access granted"' }
+    ])
+    expect(d.map((x) => [x.arn, x.count, x.lastSeen])).toEqual([
+      [NODE_ROLE, 2, new Date(3000).toISOString()],
+      ['arn:aws:iam::123456789012:role/ci', 1, new Date(2000).toISOString()]
+    ])
+    const e = healthyEvidence()
+    e.aws.authenticatorDenials = d
+    const f = only(e, 'authenticator-denied')
+    expect(f.find((x) => x.resource === 'principal/gpu-prod-node')?.fix.command).toContain(`--principal-arn ${NODE_ROLE} --type EC2_LINUX`)
+    expect(f.find((x) => x.resource === 'principal/ci')?.fix.command).toContain('associate-access-policy')
   })
 })
 

@@ -42,7 +42,7 @@ describe('doctor over the scenarios', () => {
     const fired = [...new Set(report.findings.map((f) => f.rule))]
     expect(fired).toEqual(rule === '(none)' ? [] : [rule])
     // read-only: AWS operations are Describe/List/Get (REST: GET), Kubernetes requests are GETs
-    const writes = (aws as AwsSimulator).calls.filter((c) => !(/^(Describe|List|Get)/.test(c.action) || c.action.startsWith('GET ')))
+    const writes = (aws as AwsSimulator).calls.filter((c) => !(/^(Describe|List|Get|Filter)/.test(c.action) || c.action.startsWith('GET ')))
     expect(writes).toEqual([])
     expect((kube as KubeSimulator).requests.filter((r) => r.method !== 'GET')).toEqual([])
     if (rule !== '(none)') {

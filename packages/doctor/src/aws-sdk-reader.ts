@@ -96,6 +96,10 @@ export function createSdkAwsReader(opts: SdkReaderOptions): AwsReader {
     const m = await import('@aws-sdk/client-elastic-load-balancing-v2')
     return { m, c: new m.ElasticLoadBalancingV2Client(config()) }
   })
+  const logs = lazy(async () => {
+    const m = await import('@aws-sdk/client-cloudwatch-logs')
+    return { m, c: new m.CloudWatchLogsClient(config()) }
+  })
   const vpcFilter = (vpcId: string) => [{ Name: 'vpc-id', Values: [vpcId] }]
 
   return {
@@ -120,6 +124,7 @@ export function createSdkAwsReader(opts: SdkReaderOptions): AwsReader {
         endpointPrivateAccess: v.endpointPrivateAccess,
         oidcIssuer: r.identity?.oidc?.issuer,
         authenticationMode: r.accessConfig?.authenticationMode,
+        logTypes: (r.logging?.clusterLogging ?? []).filter((l) => l.enabled).flatMap((l) => (l.types ?? []).map(String)),
         healthIssues: issues(r.health?.issues)
       }
     },
@@ -361,6 +366,23 @@ export function createSdkAwsReader(opts: SdkReaderOptions): AwsReader {
           stateReason: lb.State?.Reason,
           subnetIds: (lb.AvailabilityZones ?? []).map((z) => z.SubnetId ?? '')
         }))
+    },
+    async authenticatorDenials(cluster, sinceMs) {
+      const { m, c } = await logs()
+      const events = await all(async (nextToken) => {
+        const r = await c.send(
+          new m.FilterLogEventsCommand({
+            logGroupName: `/aws/eks/${cluster}/cluster`,
+            logStreamNamePrefix: 'authenticator-',
+            filterPattern: '"access denied"',
+            startTime: sinceMs,
+            limit: 1000,
+            nextToken
+          })
+        )
+        return { items: r.events ?? [], next: r.nextToken }
+      }, 5)
+      return events.map((e) => ({ timestamp: e.timestamp ?? 0, message: e.message ?? '' }))
     }
   }
 }

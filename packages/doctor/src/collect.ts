@@ -1,6 +1,6 @@
 import type { Logger } from '@gpuship/core'
 import { silentLogger } from '@gpuship/core'
-import type { AwsEvidence, Evidence, KubeEvidence, RoleEvidence } from './evidence.js'
+import type { AuthenticatorDenial, AwsEvidence, Evidence, KubeEvidence, RoleEvidence } from './evidence.js'
 import type { AwsReader, KubeReader } from './readers.js'
 
 export interface CollectOptions {
@@ -87,6 +87,9 @@ export async function collectEvidence(opts: CollectOptions): Promise<Evidence> {
     read('autoscaling:DescribeScalingActivities', () => a.describeScalingActivities([...new Set(ngs.flatMap((n) => n.asgNames))]), []),
     Promise.all([...roleArns].filter(Boolean).map((arn) => read('iam:GetRole', () => a.getRole(arn), undefined)))
   ])
+  const authenticatorDenials = cluster.logTypes?.includes('authenticator')
+    ? await read('logs:FilterLogEvents', async () => groupDenials(await a.authenticatorDenials(name, now().getTime() - AUTHENTICATOR_WINDOW_MS)), undefined)
+    : undefined
   const roleMap: Record<string, RoleEvidence> = {}
   for (const r of roles) if (r) roleMap[r.arn] = r
 
@@ -106,9 +109,29 @@ export async function collectEvidence(opts: CollectOptions): Promise<Evidence> {
     securityGroups,
     networkInterfaces,
     scalingActivities,
-    loadBalancers
+    loadBalancers,
+    authenticatorDenials
   }
   return { readAt: now().toISOString(), aws, kube: k, kubeError, calls, readErrors }
+}
+
+/** How far back the authenticator log is read: recent enough to be the current state. */
+export const AUTHENTICATOR_WINDOW_MS = 60 * 60_000
+
+/** aws-iam-authenticator lines: `level=warning msg="access denied" arn="…" … error="ARN is not mapped"`. */
+export function groupDenials(lines: { timestamp: number; message: string }[]): AuthenticatorDenial[] {
+  const by = new Map<string, AuthenticatorDenial>()
+  for (const l of lines) {
+    if (!/access denied/.test(l.message)) continue
+    const arn = /\barn="([^"]+)"/.exec(l.message)?.[1] ?? '(no arn)'
+    const error = /\berror="([^"]+)"/.exec(l.message)?.[1] ?? ''
+    const at = new Date(l.timestamp).toISOString()
+    const d = by.get(arn) ?? { arn, error, count: 0, lastSeen: at, sample: l.message.slice(0, 500) }
+    d.count++
+    if (at >= d.lastSeen) Object.assign(d, { lastSeen: at, error: error || d.error, sample: l.message.slice(0, 500) })
+    by.set(arn, d)
+  }
+  return [...by.values()].sort((x, y) => y.count - x.count)
 }
 
 type Read = <T>(call: string, fn: () => Promise<T>, fallback: T) => Promise<T>

@@ -27,7 +27,18 @@ export interface ClusterEvidence {
   endpointPrivateAccess?: boolean
   oidcIssuer?: string
   authenticationMode?: string
+  /** Control-plane log types enabled (api, audit, authenticator, …). */
+  logTypes?: string[]
   healthIssues: HealthIssue[]
+}
+
+/** "access denied" lines of the EKS authenticator log, grouped by the ARN they name. */
+export interface AuthenticatorDenial {
+  arn: string
+  error: string
+  count: number
+  lastSeen: string
+  sample: string
 }
 
 export interface NodegroupEvidence {
@@ -189,6 +200,8 @@ export interface AwsEvidence {
   networkInterfaces: NetworkInterfaceEvidence[]
   scalingActivities: ScalingActivityEvidence[]
   loadBalancers: LoadBalancerEvidence[]
+  /** Undefined when authenticator logging is off (nothing to read) or the read failed. */
+  authenticatorDenials?: AuthenticatorDenial[]
   region: string
 }
 

@@ -52,6 +52,8 @@ export interface AwsReader {
   /** DescribeAutoScalingGroups (which exist) then DescribeScalingActivities of each. */
   describeScalingActivities(asgNames: string[]): Promise<ScalingActivityEvidence[]>
   describeLoadBalancers(vpcId: string): Promise<LoadBalancerEvidence[]>
+  /** FilterLogEvents on /aws/eks/<cluster>/cluster, authenticator streams, "access denied" lines since `sinceMs`. */
+  authenticatorDenials(cluster: string, sinceMs: number): Promise<{ timestamp: number; message: string }[]>
 }
 
 /** The Kubernetes reads: GET and LIST only. `namespaces` empty means all namespaces. */

@@ -167,3 +167,43 @@ export const accessDenied: Rule = {
     return out
   }
 }
+
+export const authenticatorDenied: Rule = {
+  id: 'authenticator-denied',
+  title: 'The EKS authenticator denies an IAM principal',
+  category: 'iam',
+  reads: ['eks:DescribeCluster', 'logs:FilterLogEvents', 'eks:ListAccessEntries'],
+  check(e) {
+    const f = finder(this.id)
+    const nodeRoles = new Set(e.aws.nodegroups.map((n) => n.nodeRole))
+    return (e.aws.authenticatorDenials ?? []).map((d) => {
+      const node = nodeRoles.has(d.arn)
+      const unmapped = /not mapped/i.test(d.error)
+      return f({
+        severity: 'error',
+        resource: `principal/${roleName(d.arn)}`,
+        message: `The cluster's authenticator refused ${d.arn} ${d.count} time(s) in the last hour${d.error ? ` (${d.error})` : ''}: every kubectl or kubelet call it makes gets Unauthorized.`,
+        evidence: {
+          arn: d.arn,
+          error: d.error,
+          count: d.count,
+          lastSeen: d.lastSeen,
+          logLine: clip(d.sample, 400),
+          accessEntries: (e.aws.accessEntries ?? []).map((a) => a.principalArn)
+        },
+        fix: unmapped
+          ? {
+              text: node
+                ? 'Create an EC2_LINUX access entry for this node role.'
+                : 'Create an access entry for the principal and associate the access policy it needs (or map it in aws-auth).',
+              command: `aws eks create-access-entry --cluster-name ${e.aws.cluster.name} --principal-arn ${d.arn}${node ? ' --type EC2_LINUX' : ''} --region ${e.aws.region}${node ? '' : `\naws eks associate-access-policy --cluster-name ${e.aws.cluster.name} --principal-arn ${d.arn} --policy-arn arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy --access-scope type=namespace,namespaces=<ns> --region ${e.aws.region}`}`,
+              terraform: `resource "aws_eks_access_entry" "this" {\n  cluster_name  = "${e.aws.cluster.name}"\n  principal_arn = "${d.arn}"\n}`
+            }
+          : {
+              text: 'Read the authenticator error: a token for another cluster, an expired token, or a clock skew on the caller.',
+              command: `aws logs filter-log-events --log-group-name /aws/eks/${e.aws.cluster.name}/cluster --log-stream-name-prefix authenticator- --filter-pattern '"access denied"' --region ${e.aws.region}`
+            }
+      })
+    })
+  }
+}

@@ -4,7 +4,7 @@ import { asgActivity, instancesNotJoined, nodegroupHealth, nodeRoleAccess, nodeR
 import { securityGroups, subnetEgress, vpcDns } from './node-network.js'
 import { gpuNotAllocatable, insufficientGpu, selectorMismatch, untoleratedTaint } from './pods.js'
 import { addonDegraded, ipExhaustion, networkingComponents } from './networking.js'
-import { accessDenied, irsaRole, oidcProvider } from './iam.js'
+import { accessDenied, authenticatorDenied, irsaRole, oidcProvider } from './iam.js'
 import { lbController, lbEvents, lbSubnetTags } from './load-balancers.js'
 
 /** Every rule, in the order a person reads a report: control plane, nodes, pods, network, IAM, ingress. */
@@ -32,6 +32,7 @@ export const RULES: Rule[] = [
   irsaRole,
   oidcProvider,
   accessDenied,
+  authenticatorDenied,
   lbController,
   lbSubnetTags,
   lbEvents

@@ -45,6 +45,7 @@ export interface ClusterDetails {
   }
   accessConfig?: { authenticationMode: 'API' | 'API_AND_CONFIG_MAP' | 'CONFIG_MAP' }
   health?: { issues: { code: string; message: string; resourceIds: string[] }[] }
+  logging?: { clusterLogging: { types: string[]; enabled: boolean }[] }
 }
 
 export interface EksClusterWorld {
@@ -147,7 +148,7 @@ export function handleEksNodegroups(
 /**
  * Adds node groups, add-ons and access entries to the identity owner's EKS service, which owns
  * the `eks` signing name: its handler is captured and called for everything else, and its
- * DescribeCluster answer gains the VPC config, auth mode and health this world records.
+ * DescribeCluster answer gains the VPC config, auth mode, health and logging this world records.
  */
 export function registerEksNodegroups(sim: AwsSimulator): void {
   let base: AwsHandler | undefined
@@ -170,7 +171,8 @@ export function registerEksNodegroups(sim: AwsSimulator): void {
           ...body.cluster,
           ...(d.resourcesVpcConfig && { resourcesVpcConfig: d.resourcesVpcConfig }),
           ...(d.accessConfig && { accessConfig: d.accessConfig }),
-          ...(d.health && { health: d.health })
+          ...(d.health && { health: d.health }),
+          ...(d.logging && { logging: d.logging })
         }
         return { ...res, body: JSON.stringify(body) }
       }

@@ -15,5 +15,6 @@ export const SERVICES: Record<string, () => Promise<ServicePlugin>> = {
   iam: async () => (await import('./iam.js')).registerIam,
   autoscaling: async () => (await import('./autoscaling.js')).registerAutoScaling,
   elasticloadbalancing: async () => (await import('./elb.js')).registerElb,
-  'eks-nodegroups': async () => (await import('./eks-nodegroups.js')).registerEksNodegroups
+  'eks-nodegroups': async () => (await import('./eks-nodegroups.js')).registerEksNodegroups,
+  logs: async () => (await import('./logs.js')).registerLogs
 }

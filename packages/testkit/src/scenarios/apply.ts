@@ -5,6 +5,7 @@ import { attachedPolicies } from '../aws/iam.js'
 import { autoScalingWorld } from '../aws/autoscaling.js'
 import { loadBalancers } from '../aws/elb.js'
 import { eksClusterWorld } from '../aws/eks-nodegroups.js'
+import { logsWorld } from '../aws/logs.js'
 import type { KubeSimulator } from '../kube/simulator.js'
 import type { KObject } from '../kube/store.js'
 import { OIDC_HOST, type World } from './world.js'
@@ -66,6 +67,10 @@ export function applyAwsWorld(aws: AwsSimulator, w: World['aws'], opts: { endpoi
       EndTime: new Date(now - minutesAgo * 60_000 + 30_000)
     }))
   )
+  const group = new Map(
+    Object.entries(w.controlPlaneLogs).map(([stream, lines]) => [stream, lines.map((l) => ({ timestamp: now - l.minutesAgo * 60_000, message: l.message }))])
+  )
+  logsWorld(aws.state).set(`/aws/eks/${c.name}/cluster`, group)
   loadBalancers(aws.state).push(...w.loadBalancers.map((lb) => ({ ...lb, CreatedTime: new Date(now - 3_600_000) })))
   return aws.createUser({ account: w.account, name: 'doctor' })
 }

@@ -263,6 +263,17 @@ export const SCENARIOS: Record<string, ScenarioSpec> = {
         )
       )
   },
+  'authenticator-denied': {
+    rule: 'authenticator-denied',
+    summary: 'The CI deploy role has no access entry: the authenticator logs "ARN is not mapped" for each kubectl call.',
+    apply: (w) =>
+      void w.aws.controlPlaneLogs['authenticator-0a1b2c3d4e5f'].push(
+        ...[12, 9, 5].map((m) => ({
+          minutesAgo: m,
+          message: `time="2026-12-04T18:5${m % 10}:00Z" level=warning msg="access denied" arn="arn:aws:iam::${ACCOUNT}:role/ci-deploy" client="127.0.0.1:50${m}" error="ARN is not mapped" method=POST path=/authenticate`
+        }))
+      )
+  },
   'lb-controller-absent': {
     rule: 'lb-controller-absent',
     summary: 'The AWS Load Balancer Controller was never installed.',

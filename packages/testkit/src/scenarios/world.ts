@@ -58,6 +58,8 @@ export interface AwsWorld {
   asgs: AsgGroup[]
   activities: (Omit<AsgActivity, 'StartTime'> & { minutesAgo: number })[]
   loadBalancers: Omit<LoadBalancer, 'CreatedTime'>[]
+  /** Control-plane log lines by stream of /aws/eks/<cluster>/cluster; `minutesAgo` becomes the timestamp. */
+  controlPlaneLogs: Record<string, { minutesAgo: number; message: string }[]>
 }
 
 export interface World {
@@ -211,7 +213,13 @@ export function healthyWorld(): World {
           endpointPrivateAccess: true,
           publicAccessCidrs: ['0.0.0.0/0']
         },
-        accessConfig: { authenticationMode: 'API_AND_CONFIG_MAP' }
+        accessConfig: { authenticationMode: 'API_AND_CONFIG_MAP' },
+        logging: {
+          clusterLogging: [
+            { types: ['api', 'audit', 'authenticator'], enabled: true },
+            { types: ['controllerManager', 'scheduler'], enabled: false }
+          ]
+        }
       }
     },
     roles: [
@@ -348,6 +356,15 @@ export function healthyWorld(): World {
       Progress: 100,
       minutesAgo: 120
     })),
+    controlPlaneLogs: {
+      'authenticator-0a1b2c3d4e5f': [
+        {
+          minutesAgo: 20,
+          message: `time="2026-12-04T18:40:00Z" level=info msg="access granted" arn="arn:aws:iam::${ACCOUNT}:role/${CLUSTER}-node" client="127.0.0.1:41234" groups="[system:nodes]" method=POST path=/authenticate uid="aws-iam-authenticator:${ACCOUNT}:AROAEXAMPLE" username="system:node:ip-10-0-2-20.ec2.internal"`
+        }
+      ],
+      'kube-apiserver-audit-0a1b2c3d4e5f': []
+    },
     loadBalancers: [
       {
         LoadBalancerArn: `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:loadbalancer/net/k8s-inferenc-tritonpu-0a1b2c3d4e/0123456789abcdef`,
