@@ -101,12 +101,14 @@ describe('awscli against the doctor services', () => {
     ).catch((e: { stderr: string }) => e)
     expect((missing as { stderr: string }).stderr).toContain('ResourceNotFoundException')
   })
-  test('iam get-role and list-attached-role-policies, autoscaling describe-scaling-activities, elbv2 describe-load-balancers', async () => {
+  test('iam get-role and list-attached-role-policies, autoscaling describe-scaling-activities, logs filter-log-events, elbv2 describe-load-balancers', async () => {
     const role = await awscli(['iam', 'get-role', '--role-name', 'triton-models'])
     expect(role.Role.AssumeRolePolicyDocument.Statement[0].Action).toBe('sts:AssumeRoleWithWebIdentity')
     expect((await awscli(['iam', 'list-attached-role-policies', '--role-name', 'gpu-prod-node'])).AttachedPolicies).toHaveLength(3)
     const acts = await awscli(['autoscaling', 'describe-scaling-activities', '--auto-scaling-group-name', 'eks-gpu-asg'])
     expect(acts.Activities[0]).toMatchObject({ StatusCode: 'Successful', AutoScalingGroupName: 'eks-gpu-asg' })
+    const logs = await awscli(['logs', 'filter-log-events', '--log-group-name', '/aws/eks/gpu-prod/cluster', '--log-stream-name-prefix', 'authenticator-', '--filter-pattern', '"access granted"'])
+    expect(logs.events).toEqual([expect.objectContaining({ logStreamName: 'authenticator-0a1b2c3d4e5f', message: expect.stringContaining('msg="access granted"') })])
     const lbs = await awscli(['elbv2', 'describe-load-balancers'])
     expect(lbs.LoadBalancers[0]).toMatchObject({ Scheme: 'internet-facing', State: { Code: 'active' }, Type: 'network' })
   })
