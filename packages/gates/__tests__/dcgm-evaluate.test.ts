@@ -102,6 +102,9 @@ describe('DCGM evaluation over a window', () => {
     expect(check(gpus[1], 'presence')).toMatchObject({ status: 'fail', value: '2/5 samples' })
     expect(check(gpus[1], 'presence').message).toMatch(/vanished .* at sample 3/)
     expect(gpus[1].series.temperature.slice(2)).toEqual([null, null, null])
+    // only presence judges the absent samples: no cascade of inconclusive checks
+    expect(gpus[1].reasons).toHaveLength(1)
+    expect(check(gpus[1], 'temperature')).toMatchObject({ status: 'pass', counts: { Successful: 2, Failed: 0, Inconclusive: 0, Error: 0 } })
   })
 
   test('missing metrics: inconclusive by default, fail or skip when the policy says so', () => {

@@ -111,8 +111,8 @@ function evaluateGpu(w: NodeWindow, key: string, id: GpuSample, defs: CheckDef[]
     } else if (!g) {
       const phase: MeasurementPhase = seen ? 'Failed' : 'Inconclusive'
       const message = seen ? 'GPU vanished from the exporter (fell off the bus or the driver reset)' : 'GPU not reporting yet'
+      // only presence judges an absent GPU; the other checks have nothing to measure
       presence.push({ sample: i, phase, message })
-      for (const ms of per) ms.push({ sample: i, phase: 'Inconclusive', message })
       parts.push(`${phase}: ${message}`)
     } else {
       seen = true

@@ -43,11 +43,12 @@ function chart(title: string, gpus: GpuVerdict[], pick: (g: GpuVerdict) => (numb
   const n = Math.max(0, ...chosen.map((g) => pick(g).length))
   if (!n || !chosen.some((g) => pick(g).some((v) => v !== null))) return ''
   const x = Array.from({ length: n }, (_, i) => `s${i + 1}`)
-  // a gap (GPU gone, metric missing) is drawn as NaN -> 0 by the helper: a vanished GPU drops to the floor
-  const series = chosen.map((g) => ({ name: gpuLabel(g), values: pick(g).map((v) => (v === null ? NaN : v)) }))
+  // a gap (GPU gone, metric missing) is drawn at 0, so a vanished GPU visibly drops to the floor
+  const gaps = chosen.some((g) => pick(g).some((v) => v === null))
+  const series = chosen.map((g) => ({ name: gpuLabel(g), values: pick(g).map((v) => (v === null ? 0 : v)) }))
   const legend = chosen.map((g, i) => `${i + 1}. ${inlineCode(gpuLabel(g))} ${g.status === 'pass' ? '' : `(${g.status})`}`).join('  \n')
   const more = gpus.length > chosen.length ? `\n\n${gpus.length - chosen.length} more GPU(s) not drawn.` : ''
-  return `**${md(title)}** (${md(unit)}, one line per GPU, in this order)\n\n\`\`\`mermaid\n${mermaidLineChart(title, x, series, unit)}\n\`\`\`\n\n${legend}${more}`
+  return `**${md(title)}** (${md(unit)}, one line per GPU, in this order${gaps ? '; a GPU or value missing from a sample is drawn at 0' : ''})\n\n\`\`\`mermaid\n${mermaidLineChart(title, x, series, unit)}\n\`\`\`\n\n${legend}${more}`
 }
 
 function rank(g: GpuVerdict): number {
