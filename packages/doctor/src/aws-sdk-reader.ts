@@ -85,8 +85,8 @@ export function createSdkAwsReader(opts: SdkReaderOptions): AwsReader {
   })
   const iam = lazy(async () => {
     const m = await import('@aws-sdk/client-iam')
-    // IAM is global: the signing region is us-east-1 whatever the cluster's region.
-    return { m, c: new m.IAMClient({ ...config(), region: opts.region.startsWith('cn-') ? opts.region : 'us-east-1' }) }
+    // IAM is global per partition: it signs for the partition's home region, not the cluster's.
+    return { m, c: new m.IAMClient({ ...config(), region: opts.region.startsWith('cn-') ? 'cn-north-1' : opts.region.startsWith('us-gov-') ? 'us-gov-west-1' : 'us-east-1' }) }
   })
   const asg = lazy(async () => {
     const m = await import('@aws-sdk/client-auto-scaling')
