@@ -1,4 +1,4 @@
-import { escapeMarkdown, hiddenMarker, inlineCode, readMarker, table, type Logger } from '@gpuship/core'
+import { GpushipError, escapeMarkdown, hiddenMarker, inlineCode, readMarker, retry, table, type Logger } from '@gpuship/core'
 import type { GpuVerdict } from '@gpuship/gates'
 
 const MARKER = 'gpu-health'
@@ -33,8 +33,16 @@ function body(sick: GpuVerdict[], runUrl: string, cordoned: string[]): string {
  */
 export async function syncIssue(sick: GpuVerdict[], cordoned: string[], o: IssueOptions): Promise<number | undefined> {
   const { getOctokit } = await import('@actions/github')
-  const gh = getOctokit(o.token, { baseUrl: (process.env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, ''), request: { retries: 2 } })
-  const { data: list } = await gh.rest.issues.listForRepo({ owner: o.owner, repo: o.repo, labels: o.label, state: 'all', per_page: 50 })
+  if (!o.token) throw new GpushipError('open-issue is true but github-token is empty.', { input: 'github-token', hint: 'with:\n  github-token: ${{ github.token }}\nand grant the job "permissions: { issues: write }".' })
+  const gh = getOctokit(o.token, { baseUrl: (process.env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, '') })
+  // listing is safe to repeat; the writes below are not retried (a repeat could double-post)
+  const { data: list } = await retry(() => gh.rest.issues.listForRepo({ owner: o.owner, repo: o.repo, labels: o.label, state: 'all', per_page: 50 }), {
+    maxAttempts: 3,
+    baseMs: 1000,
+    maxMs: 8000,
+    isRetryable: (e) => ((e as { status?: number }).status ?? 500) >= 500 || (e as { status?: number }).status === 429,
+    label: 'list sick-GPU issues'
+  })
   const mine = list.filter((i) => !i.pull_request && readMarker(i.body ?? '', MARKER) !== undefined)
   const existing = mine.find((i) => i.state === 'open') ?? mine[0]
   if (!sick.length) {
