@@ -72,6 +72,7 @@ async function playStep(
     job.secrets.push(...r.masks)
     job.path.push(...r.path)
     job.outputs[step.id] = r.outputs
+    if (job.verbose) printLog(job, r.stdout)
     const leaks = r.leaks.map((l) => `${l.where}`)
     const note = leaks.length ? `${run.note} — LEAK of a secret in ${leaks.join(', ')}` : run.note
     return report({
@@ -92,5 +93,16 @@ async function playStep(
     return report({ ...base, status: 'unavailable', note: `step ${step.id}: could not be run here: ${message}` })
   } finally {
     stop()
+  }
+}
+
+/** The action's log as the runner shows it without debug: masked values as ***, groups as "> name". */
+function printLog(job: JobState, stdout: string): void {
+  const secrets = [...new Set(job.secrets.filter((x) => x.length >= 4))]
+  for (const raw of stdout.split(/\r?\n/)) {
+    if (!raw || /^::(add-mask|debug|endgroup|stop-commands|[0-9a-f-]{8,})::/.test(raw)) continue
+    let line = raw.startsWith('::group::') ? `> ${raw.slice('::group::'.length)}` : raw
+    for (const v of secrets) line = line.split(v).join('***')
+    job.progress.line(`           | ${line}`)
   }
 }

@@ -53,7 +53,8 @@ export async function runSandbox(opts: SandboxOptions, io: CommandIO, hooks: { w
       outputs: {},
       workspace: prepareWorkspace(repoRoot, world.dir),
       progress,
-      secrets: []
+      secrets: [],
+      verbose: opts.verbose
     }
     const { records, verdict } = await runPipeline(job, STEPS, out, progress)
     const comment = [...records].reverse().find((r) => r.comment)?.comment

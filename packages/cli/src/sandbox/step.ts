@@ -23,6 +23,8 @@ export interface JobState {
   progress: Progress
   /** Values the sandbox knows are secret; any of them in a log, summary or output is a leak. */
   secrets: string[]
+  /** Print each action's own log (masked values replaced) after its step. */
+  verbose?: boolean
 }
 
 export interface StepRun {

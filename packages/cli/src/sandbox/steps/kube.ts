@@ -27,7 +27,7 @@ export const kubeconfigStep: SandboxStep = {
 /** The rollout's inputs, with gate windows short enough for a local run. */
 function rolloutInputs(job: JobState, image: string): Record<string, string> {
   const names = job.world.names
-  return { image, namespace: names.namespace, name: names.deployment, timeout: '3m', 'scheduling-grace': '20s', 'rollback-on-failure': 'true', 'gate-samples': '3', 'gate-interval': '2s' }
+  return { image, namespace: names.namespace, name: names.deployment, timeout: '3m', 'scheduling-grace': '5s', 'rollback-on-failure': 'true', 'gate-samples': '3', 'gate-interval': '2s' }
 }
 
 /**
