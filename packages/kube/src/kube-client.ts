@@ -54,6 +54,8 @@ export interface KubeClient {
   stream(path: string, onLine: (line: string) => void): StreamHandle
   /** API requests sent so far (for the bench and the summary). */
   requestCount(): number
+  /** Closes kept-alive connections so the process can exit. */
+  close(): void
 }
 
 export class KubeApiError extends GpushipError {
@@ -145,6 +147,7 @@ export async function createKubeClient(opts: KubeClientOptions = {}): Promise<Ku
     namespace: kc.context.namespace ?? 'default',
     request,
     requestCount: () => count,
+    close: () => cached?.agent.destroy(),
     async json<T>(method: string, path: string, ro: RequestOptions & { jsonBody?: unknown } = {}): Promise<T> {
       const body = ro.jsonBody !== undefined ? JSON.stringify(ro.jsonBody) : ro.body
       const res = await request(method, path, { ...ro, body, contentType: ro.contentType ?? (body !== undefined ? 'application/json' : undefined) })
