@@ -123,7 +123,7 @@ export function handleEc2(action: string, params: Record<string, string>, w: Ec2
       const found = filtered(
         w.networkInterfaces,
         filters,
-        (e, n) => ({ 'subnet-id': [e.subnetId], 'vpc-id': [e.vpcId], status: [e.status] })[n] ?? tagFilter(e.tagSet, n)
+        (e, n) => ({ 'subnet-id': [e.subnetId], 'vpc-id': [e.vpcId], status: [e.status], description: [e.description] })[n] ?? tagFilter(e.tagSet, n)
       )
       return ec2Response(action, { networkInterfaceSet: found })
     }

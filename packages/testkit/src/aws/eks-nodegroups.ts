@@ -160,6 +160,8 @@ export function registerEksNodegroups(sim: AwsSimulator): void {
       const name = decodeURIComponent(req.rawPath.split('/')[2] ?? '')
       const cluster = name ? sim.getCluster(req.region, name) : undefined
       if (cluster && cluster.account === req.caller?.account) {
+        const update = updateNodegroupConfig(req, sim.state, cluster)
+        if (update) return update
         const mine = handleEksNodegroups(req, sim.state, cluster)
         if (mine) return mine
       }
@@ -180,4 +182,31 @@ export function registerEksNodegroups(sim: AwsSimulator): void {
     },
     { protocol: 'rest-json' }
   )
+}
+
+/**
+ * UpdateNodegroupConfig (POST …/node-groups/NAME/update-config), the one write here: teardown
+ * scales node groups to zero. The simulated node group takes the new size at once.
+ */
+export function updateNodegroupConfig(req: Pick<AwsRequest, 'method' | 'rawPath' | 'region' | 'json'>, state: AwsState, cluster: Cluster): AwsResponse | undefined {
+  const seg = req.rawPath.split('/').slice(1).map(decodeURIComponent)
+  if (req.method !== 'POST' || seg[0] !== 'clusters' || seg[2] !== 'node-groups' || seg[4] !== 'update-config') return undefined
+  const n = eksClusterWorld(state, req.region, cluster.name).nodegroups.get(seg[3])
+  if (!n) throw notFound(`No node group found for name: ${seg[3]}.`)
+  const body = (req.json ?? {}) as { scalingConfig?: Partial<Nodegroup['scalingConfig']> }
+  const next = { ...n.scalingConfig, ...body.scalingConfig }
+  if (next.maxSize < 1 || next.minSize < 0 || next.desiredSize < next.minSize || next.desiredSize > next.maxSize) {
+    throw new AwsError('InvalidParameterException', `Invalid scaling config: minSize ${next.minSize}, maxSize ${next.maxSize}, desiredSize ${next.desiredSize}. maxSize must be at least 1 and desiredSize between minSize and maxSize.`, 400)
+  }
+  n.scalingConfig = next
+  return jsonResponse({
+    update: {
+      id: `upd-${seg[3]}-${next.desiredSize}`,
+      status: 'InProgress',
+      type: 'ConfigUpdate',
+      params: Object.entries(body.scalingConfig ?? {}).map(([k, v]) => ({ type: k[0].toUpperCase() + k.slice(1), value: String(v) })),
+      createdAt: Date.now() / 1000,
+      errors: []
+    }
+  })
 }

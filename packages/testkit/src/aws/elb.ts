@@ -21,7 +21,18 @@ export function loadBalancers(state: AwsState): LoadBalancer[] {
   return ext(state, 'elasticloadbalancing', () => [] as LoadBalancer[])
 }
 
-export function handleElb(action: string, params: Record<string, string>, lbs: LoadBalancer[]): AwsResponse {
+/** Tags by load balancer ARN (what the AWS Load Balancer Controller sets, e.g. elbv2.k8s.aws/cluster). */
+export function loadBalancerTags(state: AwsState): Map<string, Record<string, string>> {
+  return ext(state, 'elasticloadbalancing-tags', () => new Map<string, Record<string, string>>())
+}
+
+export function handleElb(action: string, params: Record<string, string>, lbs: LoadBalancer[], tags: Map<string, Record<string, string>> = new Map()): AwsResponse {
+  if (action === 'DescribeTags') {
+    const arns = queryList(params, 'ResourceArns')
+    if (arns.length > 20) throw new AwsError('ValidationError', 'You can specify up to 20 resource ARNs', 400)
+    for (const a of arns) if (!lbs.some((l) => l.LoadBalancerArn === a)) throw new AwsError('LoadBalancerNotFound', `Load balancers '[${a}]' not found`, 400)
+    return queryResponse(action, { TagDescriptions: arns.map((a) => ({ ResourceArn: a, Tags: Object.entries(tags.get(a) ?? {}).map(([Key, Value]) => ({ Key, Value })) })) } as unknown as XmlValue, ELBV2_XMLNS)
+  }
   if (action !== 'DescribeLoadBalancers') throw new AwsError('InvalidAction', `Could not find operation ${action} for version 2015-12-01`, 400)
   const names = queryList(params, 'Names')
   const arns = queryList(params, 'LoadBalancerArns')
@@ -32,5 +43,6 @@ export function handleElb(action: string, params: Record<string, string>, lbs: L
 
 export function registerElb(sim: AwsSimulator): void {
   const lbs = loadBalancers(sim.state)
-  sim.register('elasticloadbalancing', (req) => handleElb(req.action, req.params, lbs), { protocol: 'query' })
+  const tags = loadBalancerTags(sim.state)
+  sim.register('elasticloadbalancing', (req) => handleElb(req.action, req.params, lbs, tags), { protocol: 'query' })
 }

@@ -10,6 +10,13 @@ export function attachedPolicies(state: AwsState): Map<string, string[]> {
   return ext(state, 'iam-attached', () => new Map<string, string[]>())
 }
 
+/** Tags of roles and OIDC providers, by ARN (teardown's orphan scan reads them). */
+export function iamTags(state: AwsState): Map<string, Record<string, string>> {
+  return ext(state, 'iam-tags', () => new Map<string, Record<string, string>>())
+}
+
+const tagList = (t: Record<string, string> | undefined) => Object.entries(t ?? {}).map(([Key, Value]) => ({ Key, Value }))
+
 /** The IAM reads the doctor makes, as a pure function of the request and the shared state. */
 export function handleIam(action: string, params: Record<string, string>, state: AwsState, account: string): AwsResponse {
   const roleByName = (name: string) => {
@@ -41,6 +48,19 @@ export function handleIam(action: string, params: Record<string, string>, state:
       const r = roleByName(requireParam(params, 'RoleName'))
       const arns = attachedPolicies(state).get(r.arn) ?? []
       return queryResponse(action, { AttachedPolicies: arns.map((a) => ({ PolicyName: a.split('/').pop(), PolicyArn: a })), IsTruncated: false }, IAM_XMLNS)
+    }
+    case 'ListRoles': {
+      const roles = [...state.roles.values()].filter((r) => r.account === account)
+      return queryResponse(action, { Roles: roles.map((r) => ({ Path: r.path, RoleName: r.name, RoleId: r.roleId, Arn: r.arn, CreateDate: r.createDate, MaxSessionDuration: r.maxSessionDuration })), IsTruncated: false }, IAM_XMLNS)
+    }
+    case 'ListRoleTags': {
+      const r = roleByName(requireParam(params, 'RoleName'))
+      return queryResponse(action, { Tags: tagList(iamTags(state).get(r.arn)), IsTruncated: false }, IAM_XMLNS)
+    }
+    case 'ListOpenIDConnectProviderTags': {
+      const arn = requireParam(params, 'OpenIDConnectProviderArn')
+      if (!state.oidcProviders.get(arn)) throw new AwsError('NoSuchEntity', `OpenIDConnect Provider not found for arn ${arn}`, 404)
+      return queryResponse(action, { Tags: tagList(iamTags(state).get(arn)), IsTruncated: false }, IAM_XMLNS)
     }
     case 'ListOpenIDConnectProviders': {
       const list = [...state.oidcProviders.values()].filter((p) => p.arn.split(':')[4] === account)

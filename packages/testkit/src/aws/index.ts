@@ -31,3 +31,9 @@ export { checkEksToken, createEksTokenVerifier, canonicalPrincipalArn, type EksI
 export * from './identity-fixture.js'
 export * from './ecr-public.js'
 export { tagResource, untagResource, taggedResources } from './tagging.js'
+// The doctor's and teardown's slices of the simulated account, for seeding scenarios.
+export { ec2World, type Ec2World, type Ec2NetworkInterface } from './ec2-state.js'
+export { loadBalancers, loadBalancerTags, type LoadBalancer as SimLoadBalancer } from './elb.js'
+export { eksClusterWorld, type Nodegroup } from './eks-nodegroups.js'
+export { iamTags, attachedPolicies } from './iam.js'
+export { logsWorld } from './logs.js'

@@ -23,7 +23,12 @@ function matches(pattern: string | undefined, message: string): boolean {
 }
 
 /** FilterLogEvents (awsJson1.1, `Logs_20140328.FilterLogEvents`) as a pure function of the request and the world. */
-export function handleLogs(action: string, body: Record<string, unknown> | undefined, w: LogsWorld): AwsResponse {
+export function handleLogs(action: string, body: Record<string, unknown> | undefined, w: LogsWorld, arnPrefix = 'arn:aws:logs:us-east-1:123456789012'): AwsResponse {
+  if (action === 'DescribeLogGroups') {
+    const prefix = typeof body?.logGroupNamePrefix === 'string' ? body.logGroupNamePrefix : ''
+    const groups = [...w.keys()].filter((g) => g.startsWith(prefix)).sort()
+    return jsonResponse({ logGroups: groups.map((g) => ({ logGroupName: g, arn: `${arnPrefix}:log-group:${g}:*`, creationTime: 0, storedBytes: 0 })) }, 200, 'json')
+  }
   if (action !== 'FilterLogEvents') throw new AwsError('UnknownOperationException', `The simulator does not implement ${action}`, 400)
   const group = String(body?.logGroupName ?? '')
   const streams = w.get(group)
@@ -58,5 +63,5 @@ export function handleLogs(action: string, body: Record<string, unknown> | undef
 
 export function registerLogs(sim: AwsSimulator): void {
   const w = logsWorld(sim.state)
-  sim.register('logs', (req) => handleLogs(req.action, req.json, w), { protocol: 'json' })
+  sim.register('logs', (req) => handleLogs(req.action, req.json, w, `arn:${sim.state.partition}:logs:${req.region}:${req.caller?.account ?? ''}`), { protocol: 'json' })
 }
