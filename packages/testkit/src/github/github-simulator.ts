@@ -8,7 +8,7 @@ import * as json from './github-render.js'
  * x-ratelimit-* headers (and a primary limit that runs out), Link pagination, and faults
  * (secondary rate limits with Retry-After, 5xx) injected per route.
  */
-export interface Fault {
+export interface GitHubFault {
   method?: string
   /** Matched against the path without query. */
   path?: RegExp
@@ -61,7 +61,7 @@ class HttpError extends Error {
 export class GitHubSimulator {
   readonly state = new GitHubState()
   readonly requests: LoggedRequest[] = []
-  private readonly faults: Fault[] = []
+  private readonly faults: GitHubFault[] = []
   private readonly tokens: Record<string, SimUser>
   private readonly used = new Map<string, number>()
   private readonly limit: number
@@ -81,7 +81,7 @@ export class GitHubSimulator {
     this.tokens[token] = u
   }
 
-  fault(f: Fault): void {
+  fault(f: GitHubFault): void {
     this.faults.push({ times: 1, ...f })
   }
 
