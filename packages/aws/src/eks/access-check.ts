@@ -1,4 +1,3 @@
-import { request } from 'node:https'
 import { GpushipError } from '@gpuship/core'
 
 /**
@@ -14,7 +13,10 @@ export interface AccessResult {
 
 interface Reply { status: number; body: string }
 
-function call(server: string, caData: string, token: string, method: string, path: string, body: string | undefined, timeoutMs: number): Promise<Reply> {
+async function call(server: string, caData: string, token: string, method: string, path: string, body: string | undefined, timeoutMs: number): Promise<Reply> {
+  // Loaded here, not at the top: node:https drags in tls and net, and every action bundling
+  // @gpuship/aws would pay for them at start-up before it has even read its inputs.
+  const { request } = await import('node:https')
   return new Promise((resolve, reject) => {
     const url = new URL(path, server)
     const req = request(url, {
