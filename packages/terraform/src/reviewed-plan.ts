@@ -55,7 +55,9 @@ export function assertSamePlan(marker: PlanMarker, planned: PlannedRoot, reviewe
   if (marker.hash === planned.hash) return
   const lines = reviewed ? compareChangeMaps(reviewed, changeMap(planned.plan)) : []
   const what = lines.length ? lines.join('\n') : `counts then: ${JSON.stringify(marker.counts ?? {})}; now: ${JSON.stringify(planned.summary.counts)}`
-  throw new TerraformError(`The plan changed since it was reviewed on #${pr} (reviewed ${marker.hash.slice(0, 19)}…, now ${planned.hash.slice(0, 19)}…). Not applying:\n${what}`, {
+  // The first line carries the gist: tools (and people) often read only that.
+  const gist = lines.length ? `${lines[0]}${lines.length > 1 ? ` and ${lines.length - 1} more change${lines.length > 2 ? 's' : ''}` : ''}` : 'the counts differ'
+  throw new TerraformError(`The plan changed since it was reviewed on #${pr}: ${gist}. Not applying (reviewed ${marker.hash.slice(0, 19)}…, now ${planned.hash.slice(0, 19)}…):\n${what}`, {
     reason: 'plan-changed',
     hint: 'Something changed between review and merge (another merge, drift, or changed inputs). Re-run terraform-plan on a pull request, review the new plan, and merge again.',
     detail: lines.length ? lines : [what]
