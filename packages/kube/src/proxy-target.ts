@@ -21,6 +21,8 @@ export interface ProxyTargetOptions {
  * An HttpTarget through the API server's proxy (…/pods/NAME:PORT/proxy/… or
  * …/services/NAME:PORT/proxy/…), so the gates reach pods from a runner outside the cluster with
  * nothing but the kubeconfig's credentials.
+ * Statuses come back as they are (a 503 from a pod is an answer the gates judge); only a
+ * connection failure throws, as a retryable GpushipError.
  */
 export function proxyTarget(client: KubeClient, o: ProxyTargetOptions): HttpTarget {
   if (!o.pod === !o.service) throw new GpushipError('proxyTarget needs exactly one of pod or service.', { hint: 'Pass { pod: name } or { service: name }.' })
@@ -32,7 +34,7 @@ export function proxyTarget(client: KubeClient, o: ProxyTargetOptions): HttpTarg
     name: `${kind === 'pods' ? 'pod' : 'service'}/${name}:${o.port}`,
     async request(method, path, body, headers) {
       const p = path.startsWith('/') ? path : `/${path}`
-      const res = await client.request(method, base + p, { body, headers: { ...headers }, accept: headers?.accept ?? headers?.Accept ?? '*/*', contentType: headers?.['content-type'] ?? headers?.['Content-Type'] ?? (body !== undefined ? 'application/json' : undefined), timeoutMs: o.timeoutMs, retry: method === 'GET' })
+      const res = await client.request(method, base + p, { body, headers: { ...headers }, accept: headers?.accept ?? headers?.Accept ?? '*/*', contentType: headers?.['content-type'] ?? headers?.['Content-Type'] ?? (body !== undefined ? 'application/json' : undefined), timeoutMs: o.timeoutMs, retry: false })
       return { status: res.status, headers: res.headers, body: res.body }
     },
   }
