@@ -18,6 +18,7 @@ export const DEBIAN_TOOLS = [
   { bin: 'docker-registry', pkg: 'docker-registry' },
   { bin: 'htpasswd', pkg: 'apache2-utils' },
   { bin: 'kubectl', pkg: 'kubernetes-client' },
+  { bin: 'aws', pkg: 'awscli' },
   { bin: 'jq', pkg: 'jq' }
 ]
 
