@@ -81,6 +81,18 @@ describe('eks-kubeconfig: success', () => {
     expect(await createEksTokenVerifier(w.sim, 'gpu-prod')(JSON.parse(out.stdout).status.token)).toMatchObject({ username: 'gpuship-deploy:refreshed' })
   })
 
+  test('the action re-assumes a session about to expire and masks the new credentials and OIDC token', async () => {
+    const r = await run({}, { env: { ...w.oidc.env(), AWS_CREDENTIAL_EXPIRATION: new Date(Date.now() + 30_000).toISOString(), AWS_ROLE_SESSION_NAME: 'action-refresh' } })
+    expect(r.errors).toEqual([])
+    expect(r.exitCode).toBe(0)
+    const fresh = [...w.sim.state.accessKeys.values()].filter((k) => k.arn.endsWith('/action-refresh'))
+    expect(fresh).toHaveLength(1)
+    expect(r.masks).toContain(fresh[0].secretAccessKey)
+    expect(r.masks).toContain(fresh[0].sessionToken)
+    expect(r.masks.some((m) => m.split('.').length === 3 && m.startsWith('ey'))).toBe(true) // the ID token
+    expect(r.leaks).toEqual([])
+  })
+
   test('alias names the context; an existing kubeconfig keeps its other contexts', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kcfg-'))
     const path = join(dir, 'config')

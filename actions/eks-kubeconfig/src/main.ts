@@ -17,7 +17,8 @@ export async function run(): Promise<void> {
     const log = actionsLogger(core)
     const name = inputs['cluster-name']
     const region = inputs['aws-region']
-    const credentials = await resolveCredentials(process.env, region)
+    // A session re-assumed here (the old one was about to expire) is new: mask it before anything runs.
+    const credentials = await resolveCredentials(process.env, region, new Date(), (v) => core.setSecret(v))
     const cluster = await group(log, `Describe EKS cluster ${name}`, () => describeCluster({ clusterName: name, region, credentials }))
     core.info(`${cluster.arn}: ${cluster.status}, Kubernetes ${cluster.version}, ${cluster.endpoint}`)
     const context = inputs.alias ?? cluster.arn
