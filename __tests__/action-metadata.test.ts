@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- workflow and action.yml documents are untyped parsed YAML */
 // Every action's metadata as the marketplace and the runner read it, and the agreement between
 // the inputs action.yml declares and the inputs the code reads. Each check collects its problems
 // over all actions, so one run names every action that is off and what is wrong with it.

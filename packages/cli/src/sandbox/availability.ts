@@ -34,6 +34,6 @@ export function bundle(repoRoot: string, action: string): { ok: boolean; error?:
 }
 
 /** Names among `wanted` that the testkit module does not export (yet). */
-export function missingExports(mod: Record<string, unknown>, wanted: string[]): string[] {
-  return wanted.filter((n) => typeof mod[n] !== 'function')
+export function missingExports(mod: object, wanted: string[]): string[] {
+  return wanted.filter((n) => typeof (mod as Record<string, unknown>)[n] !== 'function')
 }

@@ -35,7 +35,7 @@ export const imageStep: SandboxStep = {
  * repository the simulated ECR serves, so the rollout deploys a real digest.
  */
 async function inProcessImage(job: JobState, aws: AwsHandle, reg: RegistryHandle): Promise<StepRun> {
-  const tk = (await import('@gpuship/testkit')) as Record<string, any>
+  const tk = await import('@gpuship/testkit')
   const repo = job.world.names.ecrRepository
   const started = Date.now()
   await tk.ecrService(aws.sim, job.world.names.account, job.world.names.region).handle('CreateRepository', { repositoryName: repo, imageTagMutability: 'MUTABLE' })

@@ -36,7 +36,7 @@ function rolloutInputs(job: JobState, image: string): Record<string, string> {
  * first, printed as setup. Then the fault is armed: every GPU reports XID 79 (fallen off the bus).
  */
 async function previousRelease(job: JobState): Promise<void> {
-  const tk = (await import('@gpuship/testkit')) as Record<string, any>
+  const tk = await import('@gpuship/testkit')
   const reg = job.world.pieces.registry.handle as RegistryHandle
   const repo = job.world.names.ecrRepository
   const image = tk.writeOciImage({ 'models/add_sub/config.pbtxt': 'name: "add_sub"\nbackend: "python"\n', 'release.txt': 'previous\n' })

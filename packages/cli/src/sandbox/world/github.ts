@@ -6,12 +6,12 @@ import type { Piece, WorldNames } from '../world.js'
 import { unavailable } from '../world.js'
 import { missingExports } from '../availability.js'
 
-type Testkit = Record<string, any>
+type Testkit = typeof import('@gpuship/testkit')
 
 export const HEAD_SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678'
 
 export interface GithubHandle {
-  sim: any
+  sim: import('@gpuship/testkit').GitHubSimulator
   /** The token the simulator accepts for github-actions[bot] (what GITHUB_TOKEN is on a runner). */
   token: string
   env: Record<string, string>
@@ -24,7 +24,7 @@ export async function startGithub(tk: Testkit, names: WorldNames): Promise<Piece
   const missing = missingExports(tk, ['startGitHubSimulator'])
   if (missing.length) return unavailable(`testkit/github has no ${missing.join(', ')}`) as Piece<GithubHandle>
   const sim = await tk.startGitHubSimulator()
-  const token: string = tk.DEFAULT_TOKEN ?? 'ghs_test_token'
+  const token: string = tk.DEFAULT_TOKEN
   sim.state.addIssue(names.repository, {
     number: names.pullNumber,
     title: 'Add a GPU node group for Triton',
@@ -38,7 +38,7 @@ export async function startGithub(tk: Testkit, names: WorldNames): Promise<Piece
       sim,
       token,
       env: { GITHUB_API_URL: sim.url, GITHUB_TOKEN: token },
-      comments: () => [...(repo()?.comments.values() ?? [])].filter((c: any) => c.issue === names.pullNumber).map((c: any) => String(c.body)),
+      comments: () => [...(repo()?.comments.values() ?? [])].filter((c) => c.issue === names.pullNumber).map((c) => String(c.body)),
       close: () => sim.stop()
     },
     describe: [`GitHub REST API      ${sim.url}  pull request #${names.pullNumber} in ${names.repository} (token ${token})`]

@@ -7,10 +7,10 @@ import type { Piece, WorldNames } from '../world.js'
 import { unavailable } from '../world.js'
 import { missingExports } from '../availability.js'
 
-type Testkit = Record<string, any>
+type Testkit = typeof import('@gpuship/testkit')
 
 export interface OidcHandle {
-  issuer: any
+  issuer: import('@gpuship/testkit').OidcIssuer
   /** ACTIONS_ID_TOKEN_REQUEST_URL / _TOKEN for a job with id-token: write. */
   env: Record<string, string>
   /** Model the job a token describes (a pull request, an environment). */
@@ -35,7 +35,7 @@ export async function startOidc(tk: Testkit, names: WorldNames): Promise<Piece<O
 }
 
 export interface AwsHandle {
-  sim: any
+  sim: import('@gpuship/testkit').AwsSimulator
   /** AWS_ENDPOINT_URL and region, no credentials: the job gets those from aws-credentials. */
   env: Record<string, string>
 }

@@ -13,12 +13,15 @@ import type { Scenario } from '../scenarios.js'
 import { missingExports } from '../availability.js'
 import type { AwsHandle } from './identity.js'
 
-type Testkit = Record<string, any>
+type Testkit = typeof import('@gpuship/testkit')
+type KObject = import('@gpuship/testkit').KObject
+type DcgmSimulator = import('@gpuship/testkit').DcgmSimulator
+type TritonSimulator = import('@gpuship/testkit').TritonSimulator
 
 export interface KubeHandle {
-  sim: any
+  sim: import('@gpuship/testkit').KubeSimulator
   /** dcgm-exporter simulators by node name (the xid scenario arms a fault on one). */
-  dcgm: Map<string, any>
+  dcgm: Map<string, DcgmSimulator>
   /** From now on every GPU reports XID `code` (the xid story's fault, armed when its rollout starts). */
   armXid(code: number): void
   /** An admin kubeconfig a person can use with kubectl (--serve). */
@@ -44,19 +47,19 @@ const CLUSTER_WORLD: Record<Scenario['name'], string> = {
  * (node groups, add-ons, VPC, IAM, CNI trinity, device plugin: what the doctor reads), else a
  * minimal one (a CPU node and a GPU node). The rollout's own namespace starts empty.
  */
-async function populate(tk: Testkit, sim: any, awsSim: any, names: WorldNames, scenario: Scenario): Promise<string> {
+async function populate(tk: Testkit, sim: import('@gpuship/testkit').KubeSimulator, awsSim: import('@gpuship/testkit').AwsSimulator, names: WorldNames, scenario: Scenario): Promise<string> {
   if (missingExports(tk, ['scenarioWorld', 'applyAwsWorld', 'applyKubeWorld', 'settleKube']).length === 0) {
     const w = tk.scenarioWorld(CLUSTER_WORLD[scenario.name])
     names.cluster = w.aws.cluster.name
-    w.kube.objects = w.kube.objects.filter((o: any) => o.obj.metadata?.namespace !== names.namespace || !['deployments', 'pods', 'replicasets'].includes(o.plural))
-    w.kube.expectPending = w.kube.expectPending.filter((p: string) => !p.startsWith(`${names.namespace}/`))
-    if (scenario.name === 'nodes-not-joining') w.kube.nodes = w.kube.nodes.filter((n: any) => !n.gpus)
+    w.kube.objects = w.kube.objects.filter((o) => o.obj.metadata?.namespace !== names.namespace || !['deployments', 'pods', 'replicasets'].includes(o.plural))
+    w.kube.expectPending = w.kube.expectPending.filter((p) => !p.startsWith(`${names.namespace}/`))
+    if (scenario.name === 'nodes-not-joining') w.kube.nodes = w.kube.nodes.filter((n) => !n.gpus)
     tk.applyAwsWorld(awsSim, w.aws, { endpoint: sim.url, caData: sim.caData })
     tk.applyKubeWorld(sim, w.kube)
     // dcgm-exporter on the GPU nodes, where the rollout's GPU gate reads it (namespace gpu-monitoring).
     sim.scenario.dcgmExporter(true)
     await tk.settleKube(sim, w.kube, 20_000)
-    return `testkit world '${CLUSTER_WORLD[scenario.name]}': ${w.kube.nodes.map((n: any) => `${n.name}${n.gpus ? ` (${n.gpus} GPU)` : ''}`).join(', ')}${w.kube.devicePlugin ? '' : '; no NVIDIA device plugin'}`
+    return `testkit world '${CLUSTER_WORLD[scenario.name]}': ${w.kube.nodes.map((n) => `${n.name}${n.gpus ? ` (${n.gpus} GPU)` : ''}`).join(', ')}${w.kube.devicePlugin ? '' : '; no NVIDIA device plugin'}`
   }
   awsSim.createCluster({ name: names.cluster, account: names.account, region: names.region, endpoint: sim.url, certificateAuthority: sim.caData })
   const s = sim.scenario
@@ -67,14 +70,14 @@ async function populate(tk: Testkit, sim: any, awsSim: any, names: WorldNames, s
   return scenario.name === 'nodes-not-joining' ? 'minimal: 1 CPU node, no GPU node joined' : `minimal: 1 CPU + 1 GPU node${scenario.name === 'gpu-capacity' ? ' (no device plugin: no nvidia.com/gpu)' : ''}`
 }
 
-function podBackends(tk: Testkit, dcgm: Map<string, any>, xid: { code?: number }) {
-  const tritons = new Map<string, any>()
-  const tritonFor = (pod: any) => {
+function podBackends(tk: Testkit, dcgm: Map<string, DcgmSimulator>, xid: { code?: number }) {
+  const tritons = new Map<string, TritonSimulator>()
+  const tritonFor = (pod: KObject): TritonSimulator => {
     const key = `${pod.metadata.namespace}/${pod.metadata.name}`
     if (!tritons.has(key)) tritons.set(key, tk.createTritonSimulator({ models: ['add_sub'] }))
-    return tritons.get(key)
+    return tritons.get(key) as TritonSimulator
   }
-  return (pod: any, port: number) => {
+  return (pod: KObject, port: number) => {
     const image = String(pod.spec?.containers?.[0]?.image ?? '')
     if (port === 9400 && /dcgm-exporter/.test(image)) {
       const node = String(pod.spec?.nodeName ?? '')
@@ -83,7 +86,7 @@ function podBackends(tk: Testkit, dcgm: Map<string, any>, xid: { code?: number }
         if (xid.code) exporter.faults.xid(0, xid.code)
         dcgm.set(node, exporter)
       }
-      return dcgm.get(node).handler
+      return (dcgm.get(node) as DcgmSimulator).handler
     }
     if (port === 8000 && !/dcgm-exporter|device-plugin/.test(image)) return tritonFor(pod).handler
     if (port === 8002 && !/dcgm-exporter|device-plugin/.test(image)) return tritonFor(pod).metricsHandler
@@ -97,7 +100,7 @@ export async function startKube(tk: Testkit, names: WorldNames, scenario: Scenar
   const awsSim = (aws.handle as AwsHandle | undefined)?.sim
   if (!awsSim) return unavailable('the AWS simulator is needed to register the EKS cluster') as Piece<KubeHandle>
 
-  const dcgm = new Map<string, any>()
+  const dcgm = new Map<string, DcgmSimulator>()
   const xid: { code?: number } = {}
   // Looked up per request: the cluster's name is only final once the world is populated.
   const verify = async (token: string) => {
@@ -116,6 +119,7 @@ export async function startKube(tk: Testkit, names: WorldNames, scenario: Scenar
 
   const described = await populate(tk, sim, awsSim, names, scenario)
   const cluster = awsSim.getCluster(names.region, names.cluster)
+  if (!cluster) throw new Error(`the EKS cluster ${names.cluster} was not registered in the AWS simulator`)
   cluster.accessEntries.set(names.roleArn, { username: `${names.roleName}:{{SessionName}}`, groups: ['system:masters'] })
   sim.scenario.ensureNamespace(names.namespace)
 

@@ -12,12 +12,12 @@ import type { RegistryChoice } from '../options.js'
 import { missingExports } from '../availability.js'
 import { startMemoryRegistry } from './memory-registry.js'
 
-type Testkit = Record<string, any>
+type Testkit = typeof import('@gpuship/testkit')
 
 export interface RegistryHandle {
   /** 'real': docker-registry + buildah; 'in-process': testkit's OCI writer and registry. */
   path: 'real' | 'in-process'
-  registry: any
+  registry: { url: string; host: string; username: string; password: string; close(): Promise<void> }
   /** Env the image step needs (buildah storage, builder selection). */
   env: Record<string, string>
   close(): Promise<void>

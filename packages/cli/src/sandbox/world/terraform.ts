@@ -8,10 +8,10 @@ import { unavailable } from '../world.js'
 import type { Scenario } from '../scenarios.js'
 import { missingExports } from '../availability.js'
 
-type Testkit = Record<string, any>
+type Testkit = typeof import('@gpuship/testkit')
 
 export interface TerraformHandle {
-  standIn: any
+  standIn: import('@gpuship/testkit').TerraformStandIn
   /** PATH with the stand-in first and GPUSHIP_TF_CONTROL. */
   env: Record<string, string>
   /** Switch the plan the stand-in produces to another fixture (plan-changed). */
