@@ -88,6 +88,7 @@ describe('gpuship sandbox scenarios', () => {
     const out = mkdtempSync(join(tmpdir(), 'gpuship-sandbox-serve-'))
     const c = capture()
     let nodes = ''
+    let cluster = ''
     try {
       // lock-held ends early (at the plan), and the world stays up all the same.
       const opts = parseSandboxArgs(['--scenario', 'lock-held', '--out', out, '--serve', '--install=false'], '/tmp')
@@ -96,10 +97,15 @@ describe('gpuship sandbox scenarios', () => {
           // Asynchronously: the simulators answer from this process's event loop.
           const r = await execFileP('kubectl', ['--kubeconfig', join(out, 'kubeconfig'), 'get', 'nodes', '-o', 'name'], { encoding: 'utf8', timeout: 60_000 }).catch((e: { stdout?: string; stderr?: string }) => e)
           nodes = `${r.stdout ?? ''}${r.stderr ?? ''}`
+          // The printed AWS environment works with the real awscli against the simulated EKS.
+          const env = Object.fromEntries(readFileSync(join(out, 'aws.env'), 'utf8').trim().split('\n').map((l) => l.replace(/^export /, '').split(/=(.*)/s).slice(0, 2)))
+          const a = await execFileP('aws', ['eks', 'describe-cluster', '--name', 'gpu-prod', '--query', 'cluster.status', '--output', 'text'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } }).catch((e: { stdout?: string; stderr?: string }) => e)
+          cluster = `${a.stdout ?? ''}${a.stderr ?? ''}`
         }
       })
       expect(c.text()).toContain(`kubeconfig: ${join(out, 'kubeconfig')}`)
       expect(c.text()).toMatch(/Kubernetes API\s+https:\/\/127\.0\.0\.1:\d+/)
+      if (spawnSync('sh', ['-c', 'command -v aws']).status === 0) expect(cluster.trim()).toBe('ACTIVE')
       expect(nodes).toMatch(/node\/ip-10-0-\d+-\d+\.ec2\.internal/)
     } finally {
       rmSync(out, { recursive: true, force: true })

@@ -16,6 +16,8 @@ import { startWorld } from './world/start.js'
 import { prepareWorkspace } from './workspace.js'
 import type { JobState } from './step.js'
 import type { World } from './world.js'
+import type { AwsHandle } from './world/identity.js'
+import type { GithubHandle } from './world/github.js'
 
 /** The repository root (the action bundles live in <root>/actions/<name>/dist). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..')
@@ -86,6 +88,17 @@ async function serve(world: World, opts: SandboxOptions, io: CommandIO, waitForS
     writeFileSync(path, (await import('node:fs')).readFileSync(kube.kubeconfigPath))
     lines.push(`  kubeconfig: ${path}`, `    KUBECONFIG=${path} kubectl get nodes,pods -A`)
   } else lines.push('  kubeconfig: none (the Kubernetes simulator is not in this build)')
+  const aws = world.pieces.aws.handle as AwsHandle | undefined
+  if (aws) {
+    // A user of the simulated account for awscli; throwaway keys that only this simulator knows.
+    const user = aws.sim.createUser({ account: world.names.account, name: 'sandbox-operator' })
+    const envFile = join(opts.out, 'aws.env')
+    const env = { ...aws.sim.env(user, world.names.region) }
+    writeFileSync(envFile, `${Object.entries(env).map(([k, v]) => `export ${k}=${v}`).join('\n')}\n`, { mode: 0o600 })
+    lines.push(`  AWS credentials: ${envFile}`, `    . ${envFile} && aws eks describe-cluster --name ${world.names.cluster}`)
+  }
+  const gh = world.pieces.github.handle as GithubHandle | undefined
+  if (gh) lines.push(`  GitHub: curl -s -H 'Authorization: Bearer ${gh.token}' ${gh.env.GITHUB_API_URL}/repos/${world.names.repository}/issues/${world.names.pullNumber}/comments`)
   io.stdout.write(`${lines.join('\n')}\n`)
   await (waitForStop ?? untilSignal)()
 }
