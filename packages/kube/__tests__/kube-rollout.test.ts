@@ -1,5 +1,5 @@
 import { describe, test, expect, beforeEach, afterEach } from '@jest/globals'
-import { applyObject, waitForRollout, rollbackDeployment, RolloutError, newWatchStats, type KubeObject } from '../src/index.js'
+import { applyObject, waitForRollout, rollbackDeployment, RolloutError, newWatchStats, watchLoop, type KubeObject } from '../src/index.js'
 import { gpuCluster, tritonDeployment, type Fixture } from './sim-fixture.js'
 
 const IMG1 = 'registry.example/triton@sha256:' + '1'.repeat(64)
@@ -7,6 +7,7 @@ const IMG2 = 'registry.example/triton@sha256:' + '2'.repeat(64)
 
 let f: Fixture
 afterEach(async () => {
+  expect(f.sim.errors).toEqual([])
   await f.sim.close()
 })
 
@@ -120,5 +121,31 @@ describe('waitForRollout against the simulator', () => {
     const err = (await waitForRollout(f.client, { namespace: 'inference', name: 'triton', timeoutMs: 15_000 }).catch((e) => e)) as RolloutError
     expect(err.rolloutCause.kind).toBe('ProgressDeadlineExceeded')
     expect(err.rolloutCause.detail).toMatch(/has timed out progressing/)
+  })
+
+  test('watch errors back off 1 s doubling, reset by an event, and end once', async () => {
+    const sleeps: number[] = []
+    f.sim.faults.failNext({ method: 'GET', path: /watch=true/, status: 500, count: 3 })
+    const seen: string[] = []
+    const loop = watchLoop<any>({
+      client: f.client,
+      path: '/api/v1/namespaces/inference/configmaps',
+      sleep: async (ms) => void sleeps.push(ms),
+      onSync: () => {},
+      onEvent: (type, o) => seen.push(`${type} ${o.metadata.name}`),
+    })
+    await new Promise((r) => setTimeout(r, 300))
+    await f.client.json('POST', '/api/v1/namespaces/inference/configmaps', { jsonBody: { metadata: { name: 'c1' } } })
+    const start = Date.now()
+    while (!seen.length && Date.now() - start < 5000) await new Promise((r) => setTimeout(r, 20))
+    expect(seen).toEqual(['ADDED c1'])
+    expect(sleeps).toEqual([1000, 2000, 4000])
+    // the event reset the backoff: a dropped connection now waits 1 s again
+    expect(f.sim.faults.cutWatches()).toBe(1)
+    while (sleeps.length < 4 && Date.now() - start < 5000) await new Promise((r) => setTimeout(r, 20))
+    expect(sleeps[3]).toBe(1000)
+    loop.stop()
+    loop.stop(new Error('second end is ignored'))
+    await expect(loop.done).resolves.toBeUndefined()
   })
 })
