@@ -13,7 +13,7 @@ export const IMG2 = 'registry.example/triton@sha256:' + 'b'.repeat(64)
  * and dcgm-exporter; every Triton pod answers with its own Triton simulator, every exporter pod
  * with a DCGM simulator for its node.
  */
-export async function cluster(o: KubeSimulatorOptions & { gpuNodes?: number } = {}): Promise<{ sim: KubeSimulator; kubeconfig: string }> {
+export async function cluster(o: KubeSimulatorOptions & { gpuNodes?: number; onTriton?: (image: string, t: ReturnType<typeof createTritonSimulator>) => void } = {}): Promise<{ sim: KubeSimulator; kubeconfig: string }> {
   const triton = new Map<string, ReturnType<typeof createTritonSimulator>>()
   const dcgm = new Map<string, ReturnType<typeof createDcgmExporterSimulator>>()
   const sim = await startKubeSimulator({
@@ -25,7 +25,11 @@ export async function cluster(o: KubeSimulatorOptions & { gpuNodes?: number } = 
         return dcgm.get(node)!.handler
       }
       if (pod.metadata.labels?.['app.kubernetes.io/name'] !== 'triton') return undefined
-      if (!triton.has(pod.metadata.uid)) triton.set(pod.metadata.uid, createTritonSimulator())
+      if (!triton.has(pod.metadata.uid)) {
+        const t = createTritonSimulator()
+        o.onTriton?.(pod.spec.containers[0].image, t)
+        triton.set(pod.metadata.uid, t)
+      }
       const t = triton.get(pod.metadata.uid)!
       return port === 8000 ? t.handler : port === 8002 ? t.metricsHandler : undefined
     },

@@ -55,6 +55,19 @@ describe('triton-rollout over its dist against the Kubernetes simulator', () => 
     expect(history.stdout).toMatch(/2\s+gpuship triton-rollout registry.example\/triton@sha256:b+/)
   })
 
+  test('failed gates roll back to the previous revision', async () => {
+    // the new image serves /v2/health/ready but its model never loads
+    const c = await cluster({ onTriton: (img, t) => img === IMG2 && t.faults.modelNotReady('add_sub') })
+    sim = c.sim
+    expect((await rollout(c.kubeconfig, { image: IMG1 })).exitCode).toBe(0)
+    const r = await rollout(c.kubeconfig, { image: IMG2 })
+    expect(r.exitCode).toBe(1)
+    expect(r.errors.join('\n')).toMatch(/Gates failed: .*add_sub/)
+    expect(r.outputs).toMatchObject({ 'rolled-back': 'true', 'previous-revision': '1', revision: '3' })
+    expect(r.summary).toContain('GPU gates failed')
+    expect(await image(c.kubeconfig)).toBe(IMG1)
+  })
+
   test('an image missing from the registry fails fast with the reason and rolls back', async () => {
     const c = await cluster({ imageExists: (ref) => ref !== IMG2 })
     sim = c.sim
