@@ -1,6 +1,7 @@
 import { describe, test, expect } from '@jest/globals'
 import { evaluateScan, type SeverityThreshold } from '../src/ecr/scan-gate.js'
-import { isRetryableEcrError, ecrError } from '../src/ecr/ecr-errors.js'
+import { ecrError } from '../src/ecr/ecr-errors.js'
+import { isRetryableAwsError } from '../src/identity/aws-errors.js'
 
 const scan = (counts: Record<string, number>) => ({ status: 'COMPLETE', counts, findings: [] })
 
@@ -21,7 +22,7 @@ describe('evaluateScan', () => {
   })
 })
 
-describe('ECR error classification', () => {
+describe('ECR error classification (the one AWS classifier)', () => {
   test.each([
     [{ name: 'ThrottlingException' }, true],
     [{ name: 'ServerException', $metadata: { httpStatusCode: 500 } }, true],
@@ -29,9 +30,13 @@ describe('ECR error classification', () => {
     [{ name: 'TimeoutError' }, true],
     [{ name: 'Error', cause: { code: 'ECONNREFUSED' } }, true],
     [{ name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }, false],
-    [{ name: 'RepositoryNotFoundException', $metadata: { httpStatusCode: 400 } }, false]
+    [{ name: 'RepositoryNotFoundException', $metadata: { httpStatusCode: 400 } }, false],
+    [{ name: 'InternalError', $fault: 'server' }, true],
+    [{ name: 'IDPCommunicationError' }, true],
+    [{ name: 'AccessDeniedException', $metadata: { httpStatusCode: 503 } }, false],
+    [{ name: 'Error', cause: { name: 'Error', cause: { code: 'ECONNRESET' } } }, true]
   ])('%j retryable: %s', (err, expected) => {
-    expect(isRetryableEcrError(err)).toBe(expected)
+    expect(isRetryableAwsError(err)).toBe(expected)
   })
 
   test('AccessDenied names the permission to grant', () => {

@@ -1,5 +1,6 @@
 import { GpushipError, retry, silentLogger, type Logger, type Masker } from '@gpuship/core'
-import { ecrError, isRetryableEcrError } from './ecr-errors.js'
+import { awsRetryAfterMs, isRetryableAwsError } from '../identity/aws-errors.js'
+import { ecrError } from './ecr-errors.js'
 
 /**
  * The ECR calls an image build needs, each with timeouts and retries for throttling, 5xx and
@@ -87,7 +88,8 @@ export function createEcrClient(opts: EcrClientOptions): EcrClient {
         baseMs: opts.baseMs ?? 500,
         sleep: opts.sleep,
         label: `ecr:${op}`,
-        isRetryable: isRetryableEcrError,
+        isRetryable: isRetryableAwsError,
+        retryAfterMs: awsRetryAfterMs,
         onRetry: ({ attempt, delayMs, error }) =>
           log.info(`ecr:${op} attempt ${attempt} failed (${(error as Error).name}: ${(error as Error).message}); retrying in ${delayMs} ms`)
       })

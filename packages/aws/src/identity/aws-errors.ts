@@ -1,6 +1,6 @@
 /**
- * Which AWS failures are worth repeating: throttling, IDPCommunicationError, 5xx and network
- * trouble. Never AccessDenied or validation: repeating them only hides the answer (#683 of
+ * Which AWS failures are worth repeating, for every service (STS, EKS, ECR): throttling,
+ * IDPCommunicationError, 5xx/429 and network trouble. Never AccessDenied or validation: repeating them only hides the answer (#683 of
  * configure-aws-credentials retried a permanent AccessDenied twelve times).
  */
 const THROTTLING = new Set(['Throttling', 'ThrottlingException', 'ThrottledException', 'TooManyRequestsException', 'RequestLimitExceeded', 'RequestThrottled', 'RequestThrottledException', 'SlowDown', 'PriorRequestNotComplete', 'ProvisionedThroughputExceededException', 'EC2ThrottledException'])
@@ -23,19 +23,22 @@ export function isThrottling(err: unknown): boolean {
   return THROTTLING.has(awsErrorCode(err))
 }
 
-export function isRetryableAwsError(err: unknown): boolean {
-  const e = err as AwsErrorLike
+export function isRetryableAwsError(err: unknown, depth = 0): boolean {
+  if (typeof err !== 'object' || err === null) return false
+  const e = err as AwsErrorLike & { retryable?: boolean; $fault?: string; cause?: unknown }
   const code = awsErrorCode(err)
   if (/^AccessDenied/.test(code) || code === 'ValidationError') return false
+  // Our own errors (GpushipError and the like) say for themselves whether repeating can help.
+  if (e.retryable === true) return true
   if (isThrottling(err) || code === 'IDPCommunicationError' || code === 'IDPCommunicationErrorException') return true
-  const status = e?.$metadata?.httpStatusCode
-  if (status !== undefined && status >= 500) return true
-  if (NETWORK.has(String(e?.code ?? '')) || code === 'TimeoutError' || code === 'RequestTimeout' || code === 'AbortError') return true
-  const cause = (err as { cause?: { code?: string } })?.cause
-  if (NETWORK.has(String(cause?.code ?? ''))) return true
+  const status = e.$metadata?.httpStatusCode
+  if (status !== undefined && (status >= 500 || status === 429)) return true
+  if (e.$fault === 'server') return true
+  if (NETWORK.has(String(e.code ?? '')) || NETWORK.has(code) || code === 'TimeoutError' || code === 'RequestTimeout' || code === 'AbortError') return true
   // The SDK re-wraps errors it cannot recognise as Error (another realm, a thrown string) into a
   // bare message; the transport's words are then all that is left to recognise a network failure.
-  return /socket hang up|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|network error/i.test(String(e?.message ?? ''))
+  if (/socket hang up|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN|network error/i.test(String(e.message ?? ''))) return true
+  return depth < 4 && e.cause !== undefined && e.cause !== err && isRetryableAwsError(e.cause, depth + 1)
 }
 
 /** The server's Retry-After, when it sent one (in ms). */
