@@ -21,8 +21,20 @@ function deployment(name: string): KubeObject {
     spec: {
       replicas: 2,
       selector: { matchLabels: { app: name } },
-      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'triton', image: IMG, ports: [{ name: 'http', containerPort: 8000 }], readinessProbe: { httpGet: { path: '/v2/health/ready', port: 'http' } } }] } },
-    },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: {
+          containers: [
+            {
+              name: 'triton',
+              image: IMG,
+              ports: [{ name: 'http', containerPort: 8000 }],
+              readinessProbe: { httpGet: { path: '/v2/health/ready', port: 'http' } }
+            }
+          ]
+        }
+      }
+    }
   }
 }
 
@@ -37,13 +49,24 @@ function completedAt(sim: KubeSimulator, name: string): Promise<number> {
           stop()
           resolve(t)
         }
-      },
+      }
     })
   })
 }
 
 function kubectlNotices(kubeconfig: string, name: string): { noticed: Promise<number> } {
-  const child = spawn('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', mkdtempSync(join(tmpdir(), 'kc-bench-')), 'rollout', 'status', `deploy/${name}`, '-n', 'bench', '--timeout=60s'])
+  const child = spawn('kubectl', [
+    '--kubeconfig',
+    kubeconfig,
+    '--cache-dir',
+    mkdtempSync(join(tmpdir(), 'kc-bench-')),
+    'rollout',
+    'status',
+    `deploy/${name}`,
+    '-n',
+    'bench',
+    '--timeout=60s'
+  ])
   let out = ''
   let noticed!: (t: number) => void
   const p = new Promise<number>((r) => (noticed = r))
@@ -85,21 +108,40 @@ export default {
         kubectlRequests.push(sim.requests.slice(before).filter((q) => q.userAgent.startsWith('kubectl')).length)
       }
       const figures: Figure[] = [
-        { label: 'rollout complete -> @gpuship/kube waitForRollout notices (median of 5)', value: median(lib), unit: 'ms', baseline: { label: 'kubectl rollout status', value: median(kubectl) } },
-        { label: 'API requests of one waitForRollout (deployment + pod watches)', value: median(libRequests), unit: 'requests', baseline: { label: 'kubectl rollout status, cold cache', value: median(kubectlRequests) } },
+        {
+          label: 'rollout complete -> @gpuship/kube waitForRollout notices (median of 5)',
+          value: median(lib),
+          unit: 'ms',
+          baseline: { label: 'kubectl rollout status', value: median(kubectl) }
+        },
+        {
+          label: 'API requests of one waitForRollout (deployment + pod watches)',
+          value: median(libRequests),
+          unit: 'requests',
+          baseline: { label: 'kubectl rollout status, cold cache', value: median(kubectlRequests) }
+        }
       ]
       const dist = join(import.meta.dirname ?? '.', '..', 'actions', 'triton-rollout', 'dist', 'index.js')
       if (existsSync(dist)) {
         sim.scenario.slowReady(IMG, 200)
         const before = sim.requests.length
-        const r = await runAction({ actionDir: join(import.meta.dirname ?? '.', '..', 'actions', 'triton-rollout'), inputs: { image: IMG, namespace: 'bench', name: 'triton', 'gpus-per-pod': '0', replicas: '2', gates: 'false', timeout: '60s' }, env: { KUBECONFIG: kubeconfig } })
+        const r = await runAction({
+          actionDir: join(import.meta.dirname ?? '.', '..', 'actions', 'triton-rollout'),
+          inputs: { image: IMG, namespace: 'bench', name: 'triton', 'gpus-per-pod': '0', replicas: '2', gates: 'false', timeout: '60s' },
+          env: { KUBECONFIG: kubeconfig }
+        })
         if (r.exitCode !== 0) throw new Error(`triton-rollout failed: ${r.errors.join('; ')}`)
-        figures.push({ label: 'API requests of one triton-rollout run (apply, watch, summary; gates off)', value: sim.requests.slice(before).filter((q) => q.userAgent.startsWith('gpuship')).length, unit: 'requests', note: `${r.durationMs} ms wall` })
+        figures.push({
+          label: 'API requests of one triton-rollout run (apply, watch, summary; gates off)',
+          value: sim.requests.slice(before).filter((q) => q.userAgent.startsWith('gpuship')).length,
+          unit: 'requests',
+          note: `${r.durationMs} ms wall`
+        })
       } else figures.push({ label: 'triton-rollout dist not built (node scripts/bundle.mjs --only triton-rollout)', value: 0, unit: 'requests' })
       return figures
     } finally {
       client.close()
       await sim.close()
     }
-  },
+  }
 } satisfies Bench

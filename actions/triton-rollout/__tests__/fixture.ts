@@ -2,7 +2,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execFile } from 'node:child_process'
-import { createDcgmExporterSimulator, createTritonSimulator, runAction, startKubeSimulator, type ActionResult, type KubeSimulator, type KubeSimulatorOptions } from '@gpuship/testkit'
+import {
+  createDcgmExporterSimulator,
+  createTritonSimulator,
+  runAction,
+  startKubeSimulator,
+  type ActionResult,
+  type KubeSimulator,
+  type KubeSimulatorOptions
+} from '@gpuship/testkit'
 
 export const actionDir = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..')
 export const IMG1 = 'registry.example/triton@sha256:' + 'a'.repeat(64)
@@ -13,7 +21,9 @@ export const IMG2 = 'registry.example/triton@sha256:' + 'b'.repeat(64)
  * and dcgm-exporter; every Triton pod answers with its own Triton simulator, every exporter pod
  * with a DCGM simulator for its node.
  */
-export async function cluster(o: KubeSimulatorOptions & { gpuNodes?: number; onTriton?: (image: string, t: ReturnType<typeof createTritonSimulator>) => void } = {}): Promise<{ sim: KubeSimulator; kubeconfig: string }> {
+export async function cluster(
+  o: KubeSimulatorOptions & { gpuNodes?: number; onTriton?: (image: string, t: ReturnType<typeof createTritonSimulator>) => void } = {}
+): Promise<{ sim: KubeSimulator; kubeconfig: string }> {
   const triton = new Map<string, ReturnType<typeof createTritonSimulator>>()
   const dcgm = new Map<string, ReturnType<typeof createDcgmExporterSimulator>>()
   const sim = await startKubeSimulator({
@@ -32,7 +42,7 @@ export async function cluster(o: KubeSimulatorOptions & { gpuNodes?: number; onT
       }
       const t = triton.get(pod.metadata.uid)!
       return port === 8000 ? t.handler : port === 8002 ? t.metricsHandler : undefined
-    },
+    }
   })
   sim.scenario.addNode({ name: 'cpu-1' })
   const n = o.gpuNodes ?? 2
@@ -63,18 +73,28 @@ export const baseInputs = {
   'scheduling-grace': '0s',
   timeout: '30s',
   'gate-samples': '1',
-  'gate-interval': '100ms',
+  'gate-interval': '100ms'
 }
 
 export function rollout(kubeconfig: string, inputs: Record<string, string>): Promise<ActionResult> {
-  return runAction({ actionDir, inputs: { ...baseInputs, ...inputs }, env: { KUBECONFIG: kubeconfig, GITHUB_SHA: 'c0ffee1234', GITHUB_REPOSITORY: 'acme/models', GITHUB_RUN_ID: '42' }, timeoutMs: 60_000 })
+  return runAction({
+    actionDir,
+    inputs: { ...baseInputs, ...inputs },
+    env: { KUBECONFIG: kubeconfig, GITHUB_SHA: 'c0ffee1234', GITHUB_REPOSITORY: 'acme/models', GITHUB_RUN_ID: '42' },
+    timeoutMs: 60_000
+  })
 }
 
 /** The preinstalled kubectl against the simulator (async: the simulator lives in this process), with a fresh discovery cache. */
 export function kubectl(kubeconfig: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', mkdtempSync(join(tmpdir(), 'kc-')), ...args], { encoding: 'utf8', timeout: 30_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr })
-    })
+    execFile(
+      'kubectl',
+      ['--kubeconfig', kubeconfig, '--cache-dir', mkdtempSync(join(tmpdir(), 'kc-')), ...args],
+      { encoding: 'utf8', timeout: 30_000 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr })
+      }
+    )
   })
 }

@@ -11,7 +11,8 @@ afterEach(async () => {
   sim = undefined
 })
 
-const image = async (kc: string): Promise<string> => JSON.parse((await kubectl(kc, ['get', 'deploy', 'triton', '-n', 'inference', '-o', 'json'])).stdout).spec.template.spec.containers[0].image
+const image = async (kc: string): Promise<string> =>
+  JSON.parse((await kubectl(kc, ['get', 'deploy', 'triton', '-n', 'inference', '-o', 'json'])).stdout).spec.template.spec.containers[0].image
 
 describe('triton-rollout over its dist against the Kubernetes simulator', () => {
   test('healthy rollout: outputs, summary, gates, and kubectl agrees', async () => {
@@ -27,7 +28,9 @@ describe('triton-rollout over its dist against the Kubernetes simulator', () => 
     expect(r.leaks).toEqual([])
     const dep = sim.store.get('deployments', 'inference', 'triton')!
     expect(dep.metadata.annotations['kubernetes.io/change-cause']).toContain('commit c0ffee1234 run https://github.com/acme/models/actions/runs/42')
-    expect(dep.metadata.managedFields.some((m: { manager: string; operation: string }) => m.manager === 'gpuship-triton-rollout' && m.operation === 'Apply')).toBe(true)
+    expect(
+      dep.metadata.managedFields.some((m: { manager: string; operation: string }) => m.manager === 'gpuship-triton-rollout' && m.operation === 'Apply')
+    ).toBe(true)
     expect(sim.store.get('poddisruptionbudgets', 'inference', 'triton')?.spec.minAvailable).toBe(1)
     expect(await image(c.kubeconfig)).toBe(IMG1)
     const st = await kubectl(c.kubeconfig, ['rollout', 'status', 'deploy/triton', '-n', 'inference', '--timeout=10s'])
@@ -82,8 +85,18 @@ describe('triton-rollout over its dist against the Kubernetes simulator', () => 
 
   test.each([
     ['no GPU capacity', { 'gpus-per-pod': '2' }, /No node has 2 free nvidia\.com\/gpu .*device plugin runs on all 2 GPU node/, 'Insufficient nvidia.com/gpu'],
-    ['untolerated taint', { 'gpus-per-pod': '0', 'node-selector': 'nvidia.com/gpu.present=true', tolerations: 'dedicated=other:NoSchedule' }, /does not tolerate the taint \{nvidia\.com\/gpu: present\}/, 'untolerated taint'],
-    ['selector matching no node', { 'node-selector': 'karpenter.sh/nodepool=gpu' }, /node selector karpenter\.sh\/nodepool=gpu .*matches no schedulable node/, "didn't match Pod's node affinity/selector"],
+    [
+      'untolerated taint',
+      { 'gpus-per-pod': '0', 'node-selector': 'nvidia.com/gpu.present=true', tolerations: 'dedicated=other:NoSchedule' },
+      /does not tolerate the taint \{nvidia\.com\/gpu: present\}/,
+      'untolerated taint'
+    ],
+    [
+      'selector matching no node',
+      { 'node-selector': 'karpenter.sh/nodepool=gpu' },
+      /node selector karpenter\.sh\/nodepool=gpu .*matches no schedulable node/,
+      "didn't match Pod's node affinity/selector"
+    ]
   ])('%s fails fast on the first rollout (nothing to roll back to)', async (_n, inputs, message, detail) => {
     const c = await cluster()
     sim = c.sim
@@ -119,7 +132,7 @@ spec:
         image: registry.example/triton:latest
         ports: [{ name: http, containerPort: 8000 }]
         readinessProbe: { httpGet: { path: /v2/health/ready, port: http } }
-`,
+`
     )
     const r = await rollout(c.kubeconfig, { image: IMG1, manifests: dir, gates: 'false' })
     expect(r.exitCode).toBe(1)
@@ -133,7 +146,10 @@ spec:
     const c = await cluster()
     sim = c.sim
     const dir = mkdtempSync(join(tmpdir(), 'manifests-'))
-    writeFileSync(join(dir, 'd.yaml'), 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: triton }\nspec:\n  selector: { matchLabels: { app: t } }\n  template:\n    metadata: { labels: { app: t } }\n    spec: { containers: [{ name: triton, image: "nvcr.io/nvidia/tritonserver:24.08-py3" }] }\n')
+    writeFileSync(
+      join(dir, 'd.yaml'),
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: triton }\nspec:\n  selector: { matchLabels: { app: t } }\n  template:\n    metadata: { labels: { app: t } }\n    spec: { containers: [{ name: triton, image: "nvcr.io/nvidia/tritonserver:24.08-py3" }] }\n'
+    )
     const r = await rollout(c.kubeconfig, { image: IMG1, manifests: dir })
     expect(r.exitCode).toBe(1)
     expect(r.errors.join('\n')).toMatch(/No container image in Deployment triton was substituted: it uses nvcr\.io\/nvidia\/tritonserver:24\.08-py3/)
@@ -184,9 +200,18 @@ spec:
   test('an HPA whose metric is missing is a clear failure', async () => {
     const c = await cluster()
     sim = c.sim
-    const r = await rollout(c.kubeconfig, { image: IMG1, 'gpus-per-pod': '0', 'autoscaling-min': '1', 'autoscaling-max': '3', 'autoscaling-metric': 'external:queue_depth', gates: 'false' })
+    const r = await rollout(c.kubeconfig, {
+      image: IMG1,
+      'gpus-per-pod': '0',
+      'autoscaling-min': '1',
+      'autoscaling-max': '3',
+      'autoscaling-metric': 'external:queue_depth',
+      gates: 'false'
+    })
     expect(r.exitCode).toBe(1)
-    expect(r.errors.join('\n')).toMatch(/HorizontalPodAutoscaler triton cannot scale: FailedGetExternalMetric: the HPA was unable to compute the replica count: unable to get external metric inference\/queue_depth/)
+    expect(r.errors.join('\n')).toMatch(
+      /HorizontalPodAutoscaler triton cannot scale: FailedGetExternalMetric: the HPA was unable to compute the replica count: unable to get external metric inference\/queue_depth/
+    )
     expect(r.errors.join('\n')).toContain('KEDA or prometheus-adapter')
   })
 })

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any */
 import { describe, test, expect, beforeAll, afterAll } from '@jest/globals'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -17,7 +18,7 @@ describe('inputs', () => {
     ['tolerations', 'nvidia.com/gpu', /Expected key\[=value\]:Effect/],
     ['autoscaling-min', '3', /autoscaling-min and autoscaling-max go together/],
     ['timeout', '300', /Invalid timeout '300'/],
-    ['rollback-on-failure', 'yes', /rollback-on-failure/],
+    ['rollback-on-failure', 'yes', /rollback-on-failure/]
   ])('bad %s is refused with the input named', (input, value, message) => {
     expect(() => inputs({ [input]: value })).toThrow(message)
   })
@@ -25,7 +26,7 @@ describe('inputs', () => {
   test('tolerations parse to Exists/Equal', () => {
     expect(parseTolerations(['nvidia.com/gpu:NoSchedule', 'dedicated=triton:NoExecute'])).toEqual([
       { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
-      { key: 'dedicated', operator: 'Equal', value: 'triton', effect: 'NoExecute' },
+      { key: 'dedicated', operator: 'Equal', value: 'triton', effect: 'NoExecute' }
     ])
   })
 
@@ -36,7 +37,11 @@ describe('inputs', () => {
     expect(dep.spec.replicas).toBeUndefined()
     expect(dep.spec.template.spec.containers[0].resources).toEqual({ limits: { 'nvidia.com/gpu': '1' } })
     expect(objs.map((o) => o.kind)).toEqual(['Deployment', 'Service', 'PodDisruptionBudget', 'HorizontalPodAutoscaler'])
-    expect((objs[3] as any).spec).toMatchObject({ minReplicas: 2, maxReplicas: 6, metrics: [{ type: 'Pods', pods: { metric: { name: 'nv_inference_pending_request_count' } } }] })
+    expect((objs[3] as any).spec).toMatchObject({
+      minReplicas: 2,
+      maxReplicas: 6,
+      metrics: [{ type: 'Pods', pods: { metric: { name: 'nv_inference_pending_request_count' } } }]
+    })
   })
 })
 
@@ -44,7 +49,7 @@ describe('image references', () => {
   test.each([
     [`r.example/t@${D}`, { repository: 'r.example/t', tag: undefined, digest: D }],
     ['127.0.0.1:5000/team/t:v1', { repository: '127.0.0.1:5000/team/t', tag: 'v1', digest: undefined }],
-    [`r.example/t:v1@${D}`, { repository: 'r.example/t', tag: 'v1', digest: D }],
+    [`r.example/t:v1@${D}`, { repository: 'r.example/t', tag: 'v1', digest: D }]
   ])('%s', (ref, want) => expect(parseImage(ref)).toEqual(want))
 
   test('a bad digest is refused', () => {
@@ -82,7 +87,16 @@ describe('image references', () => {
 
 describe('manifests and summary', () => {
   test('images of the same repository are substituted, others left alone', () => {
-    const objs: any[] = [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'triton' }, spec: { template: { spec: { initContainers: [{ name: 'fetch', image: 'amazon/aws-cli:2' }], containers: [{ name: 'triton', image: 'r.example/t:old' }] } } } }]
+    const objs: any[] = [
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'triton' },
+        spec: {
+          template: { spec: { initContainers: [{ name: 'fetch', image: 'amazon/aws-cli:2' }], containers: [{ name: 'triton', image: 'r.example/t:old' }] } }
+        }
+      }
+    ]
     const r = substituteImage(objs, `r.example/t@${D}`, { namespace: 'inference', name: 'triton' })
     expect(r.substituted).toHaveLength(1)
     expect(objs[0].spec.template.spec.containers[0].image).toBe(`r.example/t@${D}`)
@@ -92,9 +106,20 @@ describe('manifests and summary', () => {
 
   test('untrusted text is escaped in the summary and the Mermaid labels', () => {
     const md = renderSummary({
-      namespace: 'inference', name: 'triton', outcome: 'failed', newImage: `r.example/t@${D}`, durationMs: 1000, apiRequests: 9, pods: [], nodes: [], applied: [],
-      timeline: [{ atMs: 0, phase: 'rollout', text: 'applied' }, { atMs: 50, phase: 'failure', text: 'x"]; click evil' }],
-      cause: { kind: 'ImagePull', summary: 'Image <img src=x> cannot be pulled', detail: 'Failed ```\nrm', hint: 'fix *it*' },
+      namespace: 'inference',
+      name: 'triton',
+      outcome: 'failed',
+      newImage: `r.example/t@${D}`,
+      durationMs: 1000,
+      apiRequests: 9,
+      pods: [],
+      nodes: [],
+      applied: [],
+      timeline: [
+        { atMs: 0, phase: 'rollout', text: 'applied' },
+        { atMs: 50, phase: 'failure', text: 'x"]; click evil' }
+      ],
+      cause: { kind: 'ImagePull', summary: 'Image <img src=x> cannot be pulled', detail: 'Failed ```\nrm', hint: 'fix *it*' }
     })
     expect(md).not.toContain('<img')
     expect(md).toContain('&lt;img src=x&gt;')

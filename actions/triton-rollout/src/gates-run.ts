@@ -29,6 +29,6 @@ export async function runRolloutGates(client: KubeClient, i: Inputs, pods: PodIn
     dcgm,
     window: { samples: i['gate-samples'], intervalMs: i['gate-interval'] },
     gpuFilter: (g) => !g.pod || pods.some((p) => p.name === g.pod),
-    log,
+    log
   })
 }

@@ -17,8 +17,10 @@ export function parseImage(ref: string): ImageRef {
   const colon = name.lastIndexOf(':')
   const hasTag = colon > slash
   const repository = hasTag ? name.slice(0, colon) : name
-  if (!/^[a-z0-9]+([._-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/i.test(repository)) throw new GpushipError(`Invalid image '${ref}'. Expected registry/repository@sha256:<64 hex>.`, { input: 'image' })
-  if (digest !== undefined && !DIGEST.test(digest)) throw new GpushipError(`Invalid digest in image '${ref}'. Expected @sha256: followed by 64 lower-case hex digits.`, { input: 'image' })
+  if (!/^[a-z0-9]+([._-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/i.test(repository))
+    throw new GpushipError(`Invalid image '${ref}'. Expected registry/repository@sha256:<64 hex>.`, { input: 'image' })
+  if (digest !== undefined && !DIGEST.test(digest))
+    throw new GpushipError(`Invalid digest in image '${ref}'. Expected @sha256: followed by 64 lower-case hex digits.`, { input: 'image' })
   return { repository, tag: hasTag ? name.slice(colon + 1) : undefined, digest }
 }
 
@@ -26,7 +28,7 @@ const MANIFEST_TYPES = [
   'application/vnd.oci.image.index.v1+json',
   'application/vnd.docker.distribution.manifest.list.v2+json',
   'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.docker.distribution.manifest.v2+json',
+  'application/vnd.docker.distribution.manifest.v2+json'
 ].join(', ')
 
 /**
@@ -46,7 +48,7 @@ export async function resolveImage(ref: string, fetchImpl: typeof fetch = fetch)
   const refuse = (why: string): never => {
     throw new GpushipError(`Image '${ref}' is not by digest and its tag could not be resolved: ${why}.`, {
       input: 'image',
-      hint: 'Pass the digest, e.g. the image output of ecr-build-push (registry/repo@sha256:...); rolling out a tag would let the image change under the same revision.',
+      hint: 'Pass the digest, e.g. the image output of ecr-build-push (registry/repo@sha256:...); rolling out a tag would let the image change under the same revision.'
     })
   }
   try {
@@ -56,10 +58,16 @@ export async function resolveImage(ref: string, fetchImpl: typeof fetch = fetch)
       const realm = /realm="([^"]+)"/.exec(ch)?.[1]
       if (!realm) refuse('the registry wants credentials')
       const service = /service="([^"]+)"/.exec(ch)?.[1]
-      const tok = await fetchImpl(`${realm}?${new URLSearchParams({ ...(service ? { service } : {}), scope: `repository:${repo}:pull` })}`, { signal: AbortSignal.timeout(10_000) })
+      const tok = await fetchImpl(`${realm}?${new URLSearchParams({ ...(service ? { service } : {}), scope: `repository:${repo}:pull` })}`, {
+        signal: AbortSignal.timeout(10_000)
+      })
       const token = tok.ok ? ((await tok.json()) as { token?: string; access_token?: string }) : {}
       if (!token.token && !token.access_token) refuse('the registry refused an anonymous pull token (private registry)')
-      res = await fetchImpl(url, { method: 'HEAD', headers: { Accept: MANIFEST_TYPES, Authorization: `Bearer ${token.token ?? token.access_token}` }, signal: AbortSignal.timeout(10_000) })
+      res = await fetchImpl(url, {
+        method: 'HEAD',
+        headers: { Accept: MANIFEST_TYPES, Authorization: `Bearer ${token.token ?? token.access_token}` },
+        signal: AbortSignal.timeout(10_000)
+      })
     }
     if (res.status === 404) refuse(`tag ${tag} does not exist in ${registry}/${repo}`)
     const digest = res.headers.get('docker-content-digest')

@@ -28,8 +28,13 @@ export async function run(): Promise<void> {
     if (resolvedFrom) log.info(`resolved ${resolvedFrom} to ${image}`)
     const client = await createKubeClient({ kubeconfigPath: inputs.kubeconfig, tokenProvider: await eksTokens(inputs), log })
     const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com'
-    const runUrl = process.env.GITHUB_REPOSITORY && process.env.GITHUB_RUN_ID ? `${server}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}` : undefined
-    const { report, failure } = await rolloutFlow({ client, inputs, image, resolvedFrom, log, commit: process.env.GITHUB_SHA, runUrl }).finally(() => client.close())
+    const runUrl =
+      process.env.GITHUB_REPOSITORY && process.env.GITHUB_RUN_ID
+        ? `${server}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}`
+        : undefined
+    const { report, failure } = await rolloutFlow({ client, inputs, image, resolvedFrom, log, commit: process.env.GITHUB_SHA, runUrl }).finally(() =>
+      client.close()
+    )
     core.setOutput('revision', report.revision ?? '')
     core.setOutput('previous-revision', report.previousRevision ?? '')
     core.setOutput('rolled-back', String(report.outcome === 'rolled-back'))

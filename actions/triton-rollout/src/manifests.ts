@@ -12,7 +12,10 @@ function filesOf(path: string): string[] {
   try {
     st = statSync(path)
   } catch {
-    throw new GpushipError(`manifests entry '${path}' does not exist.`, { input: 'manifests', hint: 'Paths are relative to the workspace; check out the repository first (actions/checkout).' })
+    throw new GpushipError(`manifests entry '${path}' does not exist.`, {
+      input: 'manifests',
+      hint: 'Paths are relative to the workspace; check out the repository first (actions/checkout).'
+    })
   }
   if (!st.isDirectory()) return [path]
   return readdirSync(path)
@@ -30,7 +33,11 @@ export function loadManifests(paths: string[]): { objects: KubeObject[]; files: 
       const o = doc.toJS() as any
       if (o === null || o === undefined) continue
       if (o.kind === 'List' && Array.isArray(o.items)) objects.push(...o.items)
-      else if (!o.apiVersion || !o.kind || !o.metadata?.name) throw new GpushipError(`${f}: a document without apiVersion, kind or metadata.name.`, { input: 'manifests', hint: 'Each YAML document must be a complete Kubernetes object.' })
+      else if (!o.apiVersion || !o.kind || !o.metadata?.name)
+        throw new GpushipError(`${f}: a document without apiVersion, kind or metadata.name.`, {
+          input: 'manifests',
+          hint: 'Each YAML document must be a complete Kubernetes object.'
+        })
       else objects.push(o)
     }
   }
@@ -69,15 +76,29 @@ export function substituteImage(objects: KubeObject[], image: string, target: { 
     }
   }
   const dep = (objects as any[]).find((o) => o.kind === 'Deployment' && o.metadata.name === target.name)
-  if (!dep) throw new GpushipError(`The manifests have no Deployment named ${target.name}.`, { input: 'name', hint: `Set name to the Deployment in your manifests (found: ${(objects as any[]).filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name).join(', ') || 'none'}).` })
+  if (!dep)
+    throw new GpushipError(`The manifests have no Deployment named ${target.name}.`, {
+      input: 'name',
+      hint: `Set name to the Deployment in your manifests (found: ${
+        (objects as any[])
+          .filter((o) => o.kind === 'Deployment')
+          .map((o) => o.metadata.name)
+          .join(', ') || 'none'
+      }).`
+    })
   dep.metadata.namespace ??= target.namespace
   const images = (podSpecOf(dep)?.containers ?? []).map((c: any) => c.image)
   if (!images.includes(image)) {
-    throw new GpushipError(`No container image in Deployment ${target.name} was substituted: it uses ${images.join(', ') || 'no image'}, none of which is the repository ${want}.`, {
-      input: 'manifests',
-      hint: `Write the container image as ${want} (any tag) or ${want}@sha256:... in the manifest so it can be replaced by the digest, or pass the image of the repository the manifest uses.`,
-    })
+    throw new GpushipError(
+      `No container image in Deployment ${target.name} was substituted: it uses ${images.join(', ') || 'no image'}, none of which is the repository ${want}.`,
+      {
+        input: 'manifests',
+        hint: `Write the container image as ${want} (any tag) or ${want}@sha256:... in the manifest so it can be replaced by the digest, or pass the image of the repository the manifest uses.`
+      }
+    )
   }
-  for (const o of objects as any[]) if (o.metadata && o.kind !== 'Namespace' && !['ClusterRole', 'ClusterRoleBinding', 'Namespace', 'PersistentVolume', 'StorageClass'].includes(o.kind)) o.metadata.namespace ??= target.namespace
+  for (const o of objects as any[])
+    if (o.metadata && o.kind !== 'Namespace' && !['ClusterRole', 'ClusterRoleBinding', 'Namespace', 'PersistentVolume', 'StorageClass'].includes(o.kind))
+      o.metadata.namespace ??= target.namespace
   return { substituted }
 }

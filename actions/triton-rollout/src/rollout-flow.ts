@@ -11,7 +11,7 @@ import {
   type HpaResult,
   type KubeClient,
   type KubeObject,
-  type RolloutResult,
+  type RolloutResult
 } from '@gpuship/kube'
 import type { Inputs } from './inputs.js'
 import { loadManifests, substituteImage } from './manifests.js'
@@ -38,7 +38,9 @@ export interface FlowResult {
 }
 
 export function changeCause(c: FlowContext): Record<string, string> {
-  const a: Record<string, string> = { 'kubernetes.io/change-cause': `gpuship triton-rollout ${c.image}${c.commit ? ` commit ${c.commit}` : ''}${c.runUrl ? ` run ${c.runUrl}` : ''}` }
+  const a: Record<string, string> = {
+    'kubernetes.io/change-cause': `gpuship triton-rollout ${c.image}${c.commit ? ` commit ${c.commit}` : ''}${c.runUrl ? ` run ${c.runUrl}` : ''}`
+  }
   if (c.commit) a['gpuship.dev/commit'] = c.commit
   if (c.runUrl) a['gpuship.dev/run-url'] = c.runUrl
   return a
@@ -51,9 +53,24 @@ export async function rolloutFlow(c: FlowContext): Promise<FlowResult> {
   const timeline = new Timeline()
   const stats = newWatchStats()
   const startCount = client.requestCount()
-  const report: RolloutReport = { namespace: i.namespace, name: i.name, outcome: 'failed', newImage: c.image, resolvedFrom: c.resolvedFrom, durationMs: 0, apiRequests: 0, pods: [], nodes: [], timeline: timeline.entries, applied: [] }
+  const report: RolloutReport = {
+    namespace: i.namespace,
+    name: i.name,
+    outcome: 'failed',
+    newImage: c.image,
+    resolvedFrom: c.resolvedFrom,
+    durationMs: 0,
+    apiRequests: 0,
+    pods: [],
+    nodes: [],
+    timeline: timeline.entries,
+    applied: []
+  }
   const before = await client.request('GET', deploymentPath(i.namespace, i.name))
-  if (before.status !== 200 && before.status !== 404) throw new GpushipError(`Reading deployment ${i.namespace}/${i.name}: HTTP ${before.status} ${before.body.slice(0, 300)}`, { hint: before.status === 403 ? 'Grant the identity get/patch on deployments in this namespace.' : undefined })
+  if (before.status !== 200 && before.status !== 404)
+    throw new GpushipError(`Reading deployment ${i.namespace}/${i.name}: HTTP ${before.status} ${before.body.slice(0, 300)}`, {
+      hint: before.status === 403 ? 'Grant the identity get/patch on deployments in this namespace.' : undefined
+    })
   const prev = before.status === 200 ? JSON.parse(before.body) : undefined
   report.oldImage = prev?.spec?.template?.spec?.containers?.[0]?.image
   report.previousRevision = prev?.metadata?.annotations?.['deployment.kubernetes.io/revision']
@@ -71,7 +88,12 @@ export async function rolloutFlow(c: FlowContext): Promise<FlowResult> {
       return objects
     })
     const applied = await group(log, `Server-side apply as ${i['field-manager']}`, () =>
-      applyAll(client, objects, { fieldManager: i['field-manager'], force: i['force-conflicts'], ownManagers: [i['field-manager'], `${i['field-manager']}-rollback`], log }),
+      applyAll(client, objects, {
+        fieldManager: i['field-manager'],
+        force: i['force-conflicts'],
+        ownManagers: [i['field-manager'], `${i['field-manager']}-rollback`],
+        log
+      })
     )
     for (const a of applied) {
       report.applied.push(`${a.object.kind}/${a.object.metadata.name} ${a.created ? 'created' : 'configured'}${a.forced ? ' (conflicts taken over)' : ''}`)
@@ -79,13 +101,15 @@ export async function rolloutFlow(c: FlowContext): Promise<FlowResult> {
     }
     timeline.add('rollout', 'applied')
     result = await group(log, `Rollout of deployment/${i.name}`, () =>
-      waitForRollout(client, { namespace: i.namespace, name: i.name, timeoutMs: i.timeout, schedulingGraceMs: i['scheduling-grace'], timeline, stats, log }),
+      waitForRollout(client, { namespace: i.namespace, name: i.name, timeoutMs: i.timeout, schedulingGraceMs: i['scheduling-grace'], timeline, stats, log })
     )
     report.revision = result.revision
     report.readyReplicas = result.readyReplicas
     report.pods = result.pods
     if (i.autoscaling) {
-      report.hpa = await group(log, `HorizontalPodAutoscaler ${i.name}`, () => waitForHpa(client, { namespace: i.namespace, name: i.name, timeoutMs: i.timeout, graceMs: Math.min(i['scheduling-grace'], 60_000), log, stats }))
+      report.hpa = await group(log, `HorizontalPodAutoscaler ${i.name}`, () =>
+        waitForHpa(client, { namespace: i.namespace, name: i.name, timeoutMs: i.timeout, graceMs: Math.min(i['scheduling-grace'], 60_000), log, stats })
+      )
       timeline.add('autoscaling', `HPA active, desired ${report.hpa.desiredReplicas}`)
     }
     if (i.gates) {
@@ -94,7 +118,10 @@ export async function rolloutFlow(c: FlowContext): Promise<FlowResult> {
       report.gatesMarkdown = verdict.markdown()
       timeline.add('gates', verdict.passed ? 'gates passed' : verdict.inconclusive ? 'gates inconclusive' : 'gates failed')
       if (!verdict.passed && (!verdict.inconclusive || i['fail-on-inconclusive'])) {
-        throw new GpushipError(`Gates ${verdict.inconclusive ? 'inconclusive' : 'failed'}: ${verdict.failures.slice(0, 5).join('; ') || 'some checks could not decide'}`, { code: 'GatesFailed', hint: 'See the Gates section of the job summary for each failed check.' })
+        throw new GpushipError(
+          `Gates ${verdict.inconclusive ? 'inconclusive' : 'failed'}: ${verdict.failures.slice(0, 5).join('; ') || 'some checks could not decide'}`,
+          { code: 'GatesFailed', hint: 'See the Gates section of the job summary for each failed check.' }
+        )
       }
     }
     report.outcome = 'succeeded'
@@ -120,9 +147,21 @@ async function rollback(c: FlowContext, report: RolloutReport, timeline: Timelin
     try {
       const rb = await rollbackDeployment(client, i.namespace, i.name, { fieldManager: `${i['field-manager']}-rollback` })
       timeline.add('rollback', `undo to revision ${rb.toRevision}`)
-      log.info(rb.rolledBack ? `deployment.apps/${i.name} rolled back to revision ${rb.toRevision} (${rb.image})` : `deployment.apps/${i.name} skipped rollback (current template already matches revision ${rb.toRevision})`)
+      log.info(
+        rb.rolledBack
+          ? `deployment.apps/${i.name} rolled back to revision ${rb.toRevision} (${rb.image})`
+          : `deployment.apps/${i.name} skipped rollback (current template already matches revision ${rb.toRevision})`
+      )
       report.rollback = { toRevision: rb.toRevision, image: rb.image, healthy: false }
-      const r = await waitForRollout(client, { namespace: i.namespace, name: i.name, timeoutMs: i.timeout, schedulingGraceMs: i['scheduling-grace'], timeline, stats, log })
+      const r = await waitForRollout(client, {
+        namespace: i.namespace,
+        name: i.name,
+        timeoutMs: i.timeout,
+        schedulingGraceMs: i['scheduling-grace'],
+        timeline,
+        stats,
+        log
+      })
       report.rollback.healthy = true
       report.revision = r.revision
       report.readyReplicas = r.readyReplicas
@@ -143,7 +182,11 @@ async function fillNodes(client: KubeClient, report: RolloutReport): Promise<voi
   if (res.status !== 200) return
   for (const n of JSON.parse(res.body).items as any[]) {
     if (!names.has(n.metadata.name)) continue
-    report.nodes.push({ name: n.metadata.name, instanceType: n.metadata.labels?.['node.kubernetes.io/instance-type'] ?? '', gpus: n.status?.allocatable?.['nvidia.com/gpu'] ?? '0' })
+    report.nodes.push({
+      name: n.metadata.name,
+      instanceType: n.metadata.labels?.['node.kubernetes.io/instance-type'] ?? '',
+      gpus: n.status?.allocatable?.['nvidia.com/gpu'] ?? '0'
+    })
   }
 }
 

@@ -27,20 +27,26 @@ export function tritonTemplate(i: Inputs, image: string, annotations: Record<str
             {
               name: 'triton',
               image,
-              args: ['tritonserver', `--model-repository=${i['model-repository']}`, `--http-port=${i['http-port']}`, `--grpc-port=${i['grpc-port']}`, `--metrics-port=${i['metrics-port']}`],
+              args: [
+                'tritonserver',
+                `--model-repository=${i['model-repository']}`,
+                `--http-port=${i['http-port']}`,
+                `--grpc-port=${i['grpc-port']}`,
+                `--metrics-port=${i['metrics-port']}`
+              ],
               ports: [
                 { name: 'http', containerPort: i['http-port'] },
                 { name: 'grpc', containerPort: i['grpc-port'] },
-                { name: 'metrics', containerPort: i['metrics-port'] },
+                { name: 'metrics', containerPort: i['metrics-port'] }
               ],
               readinessProbe: { httpGet: { path: '/v2/health/ready', port: 'http' }, periodSeconds: 5, failureThreshold: 3 },
               livenessProbe: { httpGet: { path: '/v2/health/live', port: 'http' }, periodSeconds: 10, failureThreshold: 6, initialDelaySeconds: 30 },
-              resources: gpu,
-            },
-          ],
-        },
-      },
-    },
+              resources: gpu
+            }
+          ]
+        }
+      }
+    }
   }
   const service: KubeObject = {
     apiVersion: 'v1',
@@ -51,13 +57,18 @@ export function tritonTemplate(i: Inputs, image: string, annotations: Record<str
       ports: [
         { name: 'http', port: i['http-port'], targetPort: 'http' },
         { name: 'grpc', port: i['grpc-port'], targetPort: 'grpc' },
-        { name: 'metrics', port: i['metrics-port'], targetPort: 'metrics' },
-      ],
-    },
+        { name: 'metrics', port: i['metrics-port'], targetPort: 'metrics' }
+      ]
+    }
   }
   const out = [deployment, service]
   if (i['pdb-min-available'] !== undefined) {
-    out.push({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: i.name, namespace: i.namespace, labels }, spec: { minAvailable: i['pdb-min-available'], selector: { matchLabels: selector } } })
+    out.push({
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name: i.name, namespace: i.namespace, labels },
+      spec: { minAvailable: i['pdb-min-available'], selector: { matchLabels: selector } }
+    })
   }
   if (i.autoscaling) out.push(hpa(i, labels))
   return out
@@ -72,7 +83,7 @@ function hpa(i: Inputs, labels: Record<string, string>): KubeObject {
     apiVersion: 'autoscaling/v2',
     kind: 'HorizontalPodAutoscaler',
     metadata: { name: i.name, namespace: i.namespace, labels },
-    spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: i.name }, minReplicas: a.min, maxReplicas: a.max, metrics: [metric] },
+    spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: i.name }, minReplicas: a.min, maxReplicas: a.max, metrics: [metric] }
   }
 }
 

@@ -21,7 +21,10 @@ describe('KubeClient credentials', () => {
     const dir = mkdtempSync(join(tmpdir(), 'exec-'))
     const counter = join(dir, 'n')
     const plugin = join(dir, 'plugin.sh')
-    writeFileSync(plugin, `#!/bin/sh\nn=$(cat ${counter} 2>/dev/null || echo 0); n=$((n+1)); echo $n > ${counter}\necho "{\\"apiVersion\\":\\"client.authentication.k8s.io/v1\\",\\"kind\\":\\"ExecCredential\\",\\"status\\":{\\"token\\":\\"tok-$n\\"}}"\n`)
+    writeFileSync(
+      plugin,
+      `#!/bin/sh\nn=$(cat ${counter} 2>/dev/null || echo 0); n=$((n+1)); echo $n > ${counter}\necho "{\\"apiVersion\\":\\"client.authentication.k8s.io/v1\\",\\"kind\\":\\"ExecCredential\\",\\"status\\":{\\"token\\":\\"tok-$n\\"}}"\n`
+    )
     chmodSync(plugin, 0o755)
     const client = await createKubeClient({ kubeconfig: sim.kubeconfig({ exec: { command: plugin } }) })
     expect((await client.request('GET', '/api/v1/namespaces')).status).toBe(200)
@@ -51,7 +54,10 @@ describe('KubeClient credentials', () => {
   })
 
   test('429 with Retry-After and 503 are retried for GET and apply; 403 carries a hint', async () => {
-    sim = await startKubeSimulator({ tokens: { a: admin, v: { username: 'viewer', groups: [] } }, rbac: { viewer: [{ verbs: ['get', 'list'], resources: ['*'] }] } })
+    sim = await startKubeSimulator({
+      tokens: { a: admin, v: { username: 'viewer', groups: [] } },
+      rbac: { viewer: [{ verbs: ['get', 'list'], resources: ['*'] }] }
+    })
     sim.scenario.ensureNamespace('inference')
     const client = await createKubeClient({ kubeconfig: sim.kubeconfig({ token: 'a' }) })
     sim.faults.failNext({ method: 'GET', path: '/api/v1/nodes', status: 429, retryAfterSeconds: 0, count: 2 })
@@ -79,7 +85,10 @@ describe('server-side apply conflicts', () => {
     const d = tritonDeployment('img@sha256:' + '1'.repeat(64), { gpus: 0, tolerate: false }) as KubeObject
     await applyObject(client, d, { fieldManager: 'gpuship' })
     // an autoscaler takes .spec.replicas through the scale subresource
-    const scale = await client.request('PATCH', '/apis/apps/v1/namespaces/inference/deployments/triton/scale?fieldManager=hpa-like', { body: JSON.stringify({ spec: { replicas: 5 } }), contentType: 'application/merge-patch+json' })
+    const scale = await client.request('PATCH', '/apis/apps/v1/namespaces/inference/deployments/triton/scale?fieldManager=hpa-like', {
+      body: JSON.stringify({ spec: { replicas: 5 } }),
+      contentType: 'application/merge-patch+json'
+    })
     expect(scale.status).toBe(200)
     const err = await applyObject(client, d, { fieldManager: 'gpuship' }).catch((e) => e)
     expect(err.code).toBe('FieldManagerConflict')
@@ -97,12 +106,23 @@ describe('proxyTarget', () => {
     sim.scenario.addNode({ name: 'cpu-1' })
     sim.scenario.ensureNamespace('inference')
     const client = await createKubeClient({ kubeconfig: sim.kubeconfig() })
-    await applyObject(client, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'triton', namespace: 'inference' }, spec: { selector: { app: 'triton' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] } }, { fieldManager: 'gpuship' })
+    await applyObject(
+      client,
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'triton', namespace: 'inference' },
+        spec: { selector: { app: 'triton' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] }
+      },
+      { fieldManager: 'gpuship' }
+    )
     const svc = proxyTarget(client, { namespace: 'inference', service: 'triton', port: 'http' })
     const none = await svc.request('GET', '/v2/health/ready')
     expect(none.status).toBe(503) // no ready endpoint yet
     expect(none.body).toContain('no endpoints available for service \\"triton\\"')
-    await applyObject(client, tritonDeployment('img@sha256:' + '1'.repeat(64), { gpus: 0, tolerate: false, replicas: 1 }) as KubeObject, { fieldManager: 'gpuship' })
+    await applyObject(client, tritonDeployment('img@sha256:' + '1'.repeat(64), { gpus: 0, tolerate: false, replicas: 1 }) as KubeObject, {
+      fieldManager: 'gpuship'
+    })
     const r = await waitForRollout(client, { namespace: 'inference', name: 'triton', timeoutMs: 15_000 })
     const pod = proxyTarget(client, { namespace: 'inference', pod: r.pods[0].name, port: 8000 })
     expect(pod.name).toBe(`pod/${r.pods[0].name}:8000`)

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any */
 import { describe, test, expect, beforeEach, afterEach } from '@jest/globals'
 import { applyObject, waitForRollout, rollbackDeployment, RolloutError, newWatchStats, watchLoop, type KubeObject } from '../src/index.js'
 import { gpuCluster, tritonDeployment, type Fixture } from './sim-fixture.js'
@@ -132,7 +133,7 @@ describe('waitForRollout against the simulator', () => {
       path: '/api/v1/namespaces/inference/configmaps',
       sleep: async (ms) => void sleeps.push(ms),
       onSync: () => {},
-      onEvent: (type, o) => seen.push(`${type} ${o.metadata.name}`),
+      onEvent: (type, o) => seen.push(`${type} ${o.metadata.name}`)
     })
     await new Promise((r) => setTimeout(r, 300))
     await f.client.json('POST', '/api/v1/namespaces/inference/configmaps', { jsonBody: { metadata: { name: 'c1' } } })

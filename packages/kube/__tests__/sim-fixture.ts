@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any */
 import { startKubeSimulator, type KubeSimulator, type KubeSimulatorOptions } from '@gpuship/testkit'
 import { createKubeClient, type KubeClient } from '../src/index.js'
 
@@ -19,7 +20,18 @@ export async function gpuCluster(opts: KubeSimulatorOptions = {}, devicePlugin =
   return { sim, client }
 }
 
-export function tritonDeployment(image: string, o: { name?: string; replicas?: number; gpus?: number; tolerate?: boolean; nodeSelector?: Record<string, string>; progressDeadlineSeconds?: number; maxSurge?: number } = {}): Record<string, any> {
+export function tritonDeployment(
+  image: string,
+  o: {
+    name?: string
+    replicas?: number
+    gpus?: number
+    tolerate?: boolean
+    nodeSelector?: Record<string, string>
+    progressDeadlineSeconds?: number
+    maxSurge?: number
+  } = {}
+): Record<string, any> {
   const name = o.name ?? 'triton'
   return {
     apiVersion: 'apps/v1',
@@ -35,10 +47,21 @@ export function tritonDeployment(image: string, o: { name?: string; replicas?: n
         spec: {
           nodeSelector: o.nodeSelector,
           tolerations: o.tolerate === false ? undefined : [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
-          containers: [{ name: 'triton', image, ports: [{ name: 'http', containerPort: 8000 }, { name: 'metrics', containerPort: 8002 }], readinessProbe: { httpGet: { path: '/v2/health/ready', port: 'http' } }, resources: { limits: { 'nvidia.com/gpu': String(o.gpus ?? 1) } } }],
-        },
-      },
-    },
+          containers: [
+            {
+              name: 'triton',
+              image,
+              ports: [
+                { name: 'http', containerPort: 8000 },
+                { name: 'metrics', containerPort: 8002 }
+              ],
+              readinessProbe: { httpGet: { path: '/v2/health/ready', port: 'http' } },
+              resources: { limits: { 'nvidia.com/gpu': String(o.gpus ?? 1) } }
+            }
+          ]
+        }
+      }
+    }
   }
 }
 

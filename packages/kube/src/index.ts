@@ -1,4 +1,12 @@
-export { createKubeClient, KubeApiError, type KubeClient, type KubeClientOptions, type KubeResponse, type TokenProvider, type RequestOptions } from './kube-client.js'
+export {
+  createKubeClient,
+  KubeApiError,
+  type KubeClient,
+  type KubeClientOptions,
+  type KubeResponse,
+  type TokenProvider,
+  type RequestOptions
+} from './kube-client.js'
 export { objectPath, deploymentPath, type KubeObject } from './resource-paths.js'
 export { applyObject, applyAll, type ApplyOptions, type ApplyResult } from './server-side-apply.js'
 export { watchLoop, newWatchStats, type WatchLoop, type WatchStats, type WatchLoopOptions } from './watch-loop.js'

@@ -59,7 +59,13 @@ export interface KubeClient {
 }
 
 export class KubeApiError extends GpushipError {
-  constructor(message: string, readonly status: number, readonly reason: string, readonly details: unknown, opts: { retryable?: boolean; retryAfterMs?: number; hint?: string } = {}) {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly reason: string,
+    readonly details: unknown,
+    opts: { retryable?: boolean; retryAfterMs?: number; hint?: string } = {}
+  ) {
     super(message, { code: reason, retryable: opts.retryable, retryAfterMs: opts.retryAfterMs, hint: opts.hint })
   }
 }
@@ -88,7 +94,11 @@ export async function createKubeClient(opts: KubeClientOptions = {}): Promise<Ku
     const c = await kc.credentials(force)
     const headers = { ...c.headers }
     if (opts.tokenProvider) headers.Authorization = `Bearer ${await opts.tokenProvider({ forceRefresh: force })}`
-    const agent = cached?.agent ?? (isHttps ? new https.Agent({ ca: c.ca, cert: c.cert, key: c.key, rejectUnauthorized: c.rejectUnauthorized, servername: c.servername, keepAlive: true }) : new http.Agent({ keepAlive: true }))
+    const agent =
+      cached?.agent ??
+      (isHttps
+        ? new https.Agent({ ca: c.ca, cert: c.cert, key: c.key, rejectUnauthorized: c.rejectUnauthorized, servername: c.servername, keepAlive: true })
+        : new http.Agent({ keepAlive: true }))
     cached = { agent, headers }
     return cached
   }
@@ -103,8 +113,14 @@ export async function createKubeClient(opts: KubeClientOptions = {}): Promise<Ku
         {
           method,
           agent: a.agent,
-          headers: { ...a.headers, Accept: ro.accept ?? 'application/json', 'User-Agent': 'gpuship/0.1', ...(ro.contentType ? { 'Content-Type': ro.contentType } : {}), ...ro.headers },
-          timeout: ro.timeoutMs ?? opts.timeoutMs ?? 30_000,
+          headers: {
+            ...a.headers,
+            Accept: ro.accept ?? 'application/json',
+            'User-Agent': 'gpuship/0.1',
+            ...(ro.contentType ? { 'Content-Type': ro.contentType } : {}),
+            ...ro.headers
+          },
+          timeout: ro.timeoutMs ?? opts.timeoutMs ?? 30_000
         },
         (res) => {
           const chunks: Buffer[] = []
@@ -115,10 +131,22 @@ export async function createKubeClient(opts: KubeClientOptions = {}): Promise<Ku
             resolve({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString('utf8') })
           })
           res.on('error', reject)
-        },
+        }
       )
-      req.on('timeout', () => req.destroy(new GpushipError(`${method} ${path} timed out after ${ro.timeoutMs ?? opts.timeoutMs ?? 30_000} ms`, { retryable: true })))
-      req.on('error', (e) => reject(e instanceof GpushipError ? e : new GpushipError(`${method} ${server}${path} failed: ${e.message}`, { retryable: true, cause: e, hint: 'Check that the cluster endpoint is reachable from the runner.' })))
+      req.on('timeout', () =>
+        req.destroy(new GpushipError(`${method} ${path} timed out after ${ro.timeoutMs ?? opts.timeoutMs ?? 30_000} ms`, { retryable: true }))
+      )
+      req.on('error', (e) =>
+        reject(
+          e instanceof GpushipError
+            ? e
+            : new GpushipError(`${method} ${server}${path} failed: ${e.message}`, {
+                retryable: true,
+                cause: e,
+                hint: 'Check that the cluster endpoint is reachable from the runner.'
+              })
+        )
+      )
       if (ro.body !== undefined) req.end(ro.body)
       else req.end()
     })
@@ -134,11 +162,20 @@ export async function createKubeClient(opts: KubeClientOptions = {}): Promise<Ku
           res = await once(method, path, ro, true)
         }
         if (retryable && (res.status === 429 || res.status >= 500)) {
-          throw new KubeApiError(`${method} ${path}: HTTP ${res.status} ${statusMessage(res.body)}`, res.status, 'Retryable', undefined, { retryable: true, retryAfterMs: parseRetryAfter(res.headers['retry-after']) })
+          throw new KubeApiError(`${method} ${path}: HTTP ${res.status} ${statusMessage(res.body)}`, res.status, 'Retryable', undefined, {
+            retryable: true,
+            retryAfterMs: parseRetryAfter(res.headers['retry-after'])
+          })
         }
         return res
       },
-      { maxAttempts: retryable ? 5 : 1, baseMs: 250, maxMs: 8000, label: `${method} ${path}`, onRetry: (i) => log.debug(`retry ${i.attempt} of ${method} ${path} in ${i.delayMs} ms: ${(i.error as Error).message}`) },
+      {
+        maxAttempts: retryable ? 5 : 1,
+        baseMs: 250,
+        maxMs: 8000,
+        label: `${method} ${path}`,
+        onRetry: (i) => log.debug(`retry ${i.attempt} of ${method} ${path} in ${i.delayMs} ms: ${(i.error as Error).message}`)
+      }
     )
   }
 
@@ -168,38 +205,42 @@ export async function createKubeClient(opts: KubeClientOptions = {}): Promise<Ku
         }
         count++
         return new Promise<Error | undefined>((resolve) => {
-          const req = (isHttps ? https : http).request(new URL(server + path), { method: 'GET', agent: a.agent, headers: { ...a.headers, Accept: 'application/json', 'User-Agent': 'gpuship/0.1' } }, (res) => {
-            if (res.statusCode !== 200) {
-              const chunks: Buffer[] = []
-              res.on('data', (c: Buffer) => chunks.push(c))
-              res.on('end', () => (resolveStatus({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }), resolve(undefined)))
-              res.on('error', () => (resolveStatus({ status: res.statusCode ?? 0 }), resolve(undefined)))
-              return
-            }
-            resolveStatus({ status: 200 })
-            let buf = ''
-            res.setEncoding('utf8')
-            res.on('data', (c: string) => {
-              buf += c
-              let i: number
-              while ((i = buf.indexOf('\n')) >= 0) {
-                const line = buf.slice(0, i)
-                buf = buf.slice(i + 1)
-                if (line.trim()) onLine(line)
+          const req = (isHttps ? https : http).request(
+            new URL(server + path),
+            { method: 'GET', agent: a.agent, headers: { ...a.headers, Accept: 'application/json', 'User-Agent': 'gpuship/0.1' } },
+            (res) => {
+              if (res.statusCode !== 200) {
+                const chunks: Buffer[] = []
+                res.on('data', (c: Buffer) => chunks.push(c))
+                res.on('end', () => (resolveStatus({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }), resolve(undefined)))
+                res.on('error', () => (resolveStatus({ status: res.statusCode ?? 0 }), resolve(undefined)))
+                return
               }
-            })
-            res.on('end', () => resolve(undefined))
-            res.on('error', (e) => resolve(e))
-            res.on('aborted', () => resolve(new Error('watch connection aborted')))
-            res.on('close', () => resolve(res.complete ? undefined : new Error('watch connection closed before the end of the response')))
-          })
+              resolveStatus({ status: 200 })
+              let buf = ''
+              res.setEncoding('utf8')
+              res.on('data', (c: string) => {
+                buf += c
+                let i: number
+                while ((i = buf.indexOf('\n')) >= 0) {
+                  const line = buf.slice(0, i)
+                  buf = buf.slice(i + 1)
+                  if (line.trim()) onLine(line)
+                }
+              })
+              res.on('end', () => resolve(undefined))
+              res.on('error', (e) => resolve(e))
+              res.on('aborted', () => resolve(new Error('watch connection aborted')))
+              res.on('close', () => resolve(res.complete ? undefined : new Error('watch connection closed before the end of the response')))
+            }
+          )
           req.on('error', (e) => (resolveStatus({ status: 0 }), resolve(e)))
           abort = () => req.destroy()
           req.end()
         })
       })()
       return { status, ended, abort: () => abort() }
-    },
+    }
   }
 }
 
@@ -221,8 +262,16 @@ export function apiError(method: string, path: string, res: KubeResponse): KubeA
   }
   const msg = s.message ?? res.body.slice(0, 300)
   const hint =
-    res.status === 401 ? 'The cluster refused the credentials: check the kubeconfig user or that the EKS token has not expired (run eks-kubeconfig again).'
-    : res.status === 403 ? 'Grant the identity this permission (an EKS access entry or a Role/RoleBinding for the verb and resource named above).'
-    : undefined
-  return new KubeApiError(`${method} ${path}: ${res.status} ${s.reason ?? ''} ${msg}`.replace(/\s+/g, ' ').trim(), res.status, s.reason ?? String(res.status), s.details, { hint })
+    res.status === 401
+      ? 'The cluster refused the credentials: check the kubeconfig user or that the EKS token has not expired (run eks-kubeconfig again).'
+      : res.status === 403
+        ? 'Grant the identity this permission (an EKS access entry or a Role/RoleBinding for the verb and resource named above).'
+        : undefined
+  return new KubeApiError(
+    `${method} ${path}: ${res.status} ${s.reason ?? ''} ${msg}`.replace(/\s+/g, ' ').trim(),
+    res.status,
+    s.reason ?? String(res.status),
+    s.details,
+    { hint }
+  )
 }

@@ -14,14 +14,21 @@ export interface LoadedKubeConfig {
   user: User
   context: Context
   /** Builds TLS options and the Authorization header; `fresh` drops the exec plugin's cached credential. */
-  credentials(fresh: boolean): Promise<{ ca?: Buffer; cert?: Buffer; key?: Buffer; rejectUnauthorized: boolean; servername?: string; headers: Record<string, string> }>
+  credentials(
+    fresh: boolean
+  ): Promise<{ ca?: Buffer; cert?: Buffer; key?: Buffer; rejectUnauthorized: boolean; servername?: string; headers: Record<string, string> }>
 }
 
-const fileOrData = (file: string | undefined, data: string | undefined): Buffer | undefined => (file ? fs.readFileSync(file) : data ? Buffer.from(data, 'base64') : undefined)
+const fileOrData = (file: string | undefined, data: string | undefined): Buffer | undefined =>
+  file ? fs.readFileSync(file) : data ? Buffer.from(data, 'base64') : undefined
 
 function pick<T extends { name: string }>(list: T[], name: string, what: string): T {
   const v = list.find((x) => x.name === name)
-  if (!v) throw new GpushipError(`The kubeconfig's context refers to ${what} "${name}", which it does not define.`, { input: 'kubeconfig', hint: 'Regenerate the kubeconfig (the eks-kubeconfig action writes a complete one).' })
+  if (!v)
+    throw new GpushipError(`The kubeconfig's context refers to ${what} "${name}", which it does not define.`, {
+      input: 'kubeconfig',
+      hint: 'Regenerate the kubeconfig (the eks-kubeconfig action writes a complete one).'
+    })
   return v
 }
 
@@ -34,7 +41,10 @@ export function loadKubeConfig(o: { kubeconfig?: string; kubeconfigPath?: string
     try {
       text = fs.readFileSync(file, 'utf8')
     } catch (e) {
-      throw new GpushipError(`Could not read the kubeconfig ${file}: ${(e as Error).message}`, { input: 'kubeconfig', hint: 'Run the eks-kubeconfig action first, or set KUBECONFIG to a readable kubeconfig file.' })
+      throw new GpushipError(`Could not read the kubeconfig ${file}: ${(e as Error).message}`, {
+        input: 'kubeconfig',
+        hint: 'Run the eks-kubeconfig action first, or set KUBECONFIG to a readable kubeconfig file.'
+      })
     }
     dir = path.dirname(file)
   }
@@ -48,7 +58,11 @@ export function loadKubeConfig(o: { kubeconfig?: string; kubeconfigPath?: string
   const users = newUsers(doc.users ?? [])
   const contexts = newContexts(doc.contexts ?? [])
   const ctxName = o.context ?? (doc['current-context'] as string | undefined) ?? contexts[0]?.name
-  if (!ctxName) throw new GpushipError('The kubeconfig has no current context.', { input: 'kubeconfig', hint: 'Set current-context in the kubeconfig, or run the eks-kubeconfig action first.' })
+  if (!ctxName)
+    throw new GpushipError('The kubeconfig has no current context.', {
+      input: 'kubeconfig',
+      hint: 'Set current-context in the kubeconfig, or run the eks-kubeconfig action first.'
+    })
   const context = pick(contexts, ctxName, 'context')
   const cluster = pick(clusters, context.cluster, 'cluster')
   const user = pick(users, context.user, 'user')
@@ -70,7 +84,11 @@ export function loadKubeConfig(o: { kubeconfig?: string; kubeconfigPath?: string
         try {
           await exec.applyAuthentication(user, opts)
         } catch (e) {
-          throw new GpushipError(`The kubeconfig's exec credential plugin (${String(user.exec?.command)}) failed: ${(e as Error).message}`, { input: 'kubeconfig', retryable: false, hint: 'Run the plugin command by hand to see its error; for EKS check the AWS credentials it uses (aws sts get-caller-identity).' })
+          throw new GpushipError(`The kubeconfig's exec credential plugin (${String(user.exec?.command)}) failed: ${(e as Error).message}`, {
+            input: 'kubeconfig',
+            retryable: false,
+            hint: 'Run the plugin command by hand to see its error; for EKS check the AWS credentials it uses (aws sts get-caller-identity).'
+          })
         }
         for (const [k, v] of Object.entries(opts.headers ?? {})) headers[k === 'authorization' ? 'Authorization' : k] = String(v)
       }
@@ -80,8 +98,8 @@ export function loadKubeConfig(o: { kubeconfig?: string; kubeconfigPath?: string
         key: fileOrData(abs(user.keyFile), user.keyData) ?? (opts.key as Buffer | undefined),
         rejectUnauthorized: !cluster.skipTLSVerify,
         servername: cluster.tlsServerName,
-        headers,
+        headers
       }
-    },
+    }
   }
 }

@@ -4,7 +4,12 @@ import type { KubeClient } from './kube-client.js'
 /** Structurally the HttpTarget of @gpuship/gates (kept local so kube does not depend on gates). */
 export interface HttpTarget {
   name: string
-  request(method: string, path: string, body?: string, headers?: Record<string, string>): Promise<{ status: number; headers: Record<string, string>; body: string }>
+  request(
+    method: string,
+    path: string,
+    body?: string,
+    headers?: Record<string, string>
+  ): Promise<{ status: number; headers: Record<string, string>; body: string }>
 }
 
 export interface ProxyTargetOptions {
@@ -34,8 +39,15 @@ export function proxyTarget(client: KubeClient, o: ProxyTargetOptions): HttpTarg
     name: `${kind === 'pods' ? 'pod' : 'service'}/${name}:${o.port}`,
     async request(method, path, body, headers) {
       const p = path.startsWith('/') ? path : `/${path}`
-      const res = await client.request(method, base + p, { body, headers: { ...headers }, accept: headers?.accept ?? headers?.Accept ?? '*/*', contentType: headers?.['content-type'] ?? headers?.['Content-Type'] ?? (body !== undefined ? 'application/json' : undefined), timeoutMs: o.timeoutMs, retry: false })
+      const res = await client.request(method, base + p, {
+        body,
+        headers: { ...headers },
+        accept: headers?.accept ?? headers?.Accept ?? '*/*',
+        contentType: headers?.['content-type'] ?? headers?.['Content-Type'] ?? (body !== undefined ? 'application/json' : undefined),
+        timeoutMs: o.timeoutMs,
+        retry: false
+      })
       return { status: res.status, headers: res.headers, body: res.body }
-    },
+    }
   }
 }

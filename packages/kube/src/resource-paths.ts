@@ -26,7 +26,7 @@ const known: Record<string, Mapping> = {
   'apps/v1/StatefulSet': { plural: 'statefulsets', namespaced: true },
   'apps/v1/ReplicaSet': { plural: 'replicasets', namespaced: true },
   'policy/v1/PodDisruptionBudget': { plural: 'poddisruptionbudgets', namespaced: true },
-  'autoscaling/v2/HorizontalPodAutoscaler': { plural: 'horizontalpodautoscalers', namespaced: true },
+  'autoscaling/v2/HorizontalPodAutoscaler': { plural: 'horizontalpodautoscalers', namespaced: true }
 }
 
 const discovered = new WeakMap<KubeClient, Map<string, Mapping>>()
@@ -39,10 +39,18 @@ async function mappingOf(client: KubeClient, apiVersion: string, kind: string): 
   if (cache.has(k)) return cache.get(k)!
   const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`
   const res = await client.request('GET', base)
-  if (res.status === 404) throw new GpushipError(`The cluster does not serve ${apiVersion} (needed for ${kind}).`, { input: 'manifests', hint: `Install the CRD or controller that provides ${apiVersion}, or remove the ${kind} from the manifests.` })
+  if (res.status === 404)
+    throw new GpushipError(`The cluster does not serve ${apiVersion} (needed for ${kind}).`, {
+      input: 'manifests',
+      hint: `Install the CRD or controller that provides ${apiVersion}, or remove the ${kind} from the manifests.`
+    })
   const list = JSON.parse(res.body) as { resources: { name: string; kind: string; namespaced: boolean }[] }
   const r = list.resources.find((x) => x.kind === kind && !x.name.includes('/'))
-  if (!r) throw new GpushipError(`The cluster's ${apiVersion} has no kind ${kind}.`, { input: 'manifests', hint: `Check the apiVersion/kind of that manifest (kubectl api-resources lists what the cluster serves).` })
+  if (!r)
+    throw new GpushipError(`The cluster's ${apiVersion} has no kind ${kind}.`, {
+      input: 'manifests',
+      hint: `Check the apiVersion/kind of that manifest (kubectl api-resources lists what the cluster serves).`
+    })
   const m = { plural: r.name, namespaced: r.namespaced }
   cache.set(k, m)
   return m
@@ -56,4 +64,5 @@ export async function objectPath(client: KubeClient, apiVersion: string, kind: s
   return `${base}${ns}/${m.plural}${name ? `/${encodeURIComponent(name)}` : ''}`
 }
 
-export const deploymentPath = (ns: string, name?: string): string => `/apis/apps/v1/namespaces/${encodeURIComponent(ns)}/deployments${name ? `/${encodeURIComponent(name)}` : ''}`
+export const deploymentPath = (ns: string, name?: string): string =>
+  `/apis/apps/v1/namespaces/${encodeURIComponent(ns)}/deployments${name ? `/${encodeURIComponent(name)}` : ''}`

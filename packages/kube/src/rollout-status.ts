@@ -14,12 +14,22 @@ export function deploymentRolloutState(d: any): RolloutState {
   const st = d.status ?? {}
   if ((d.metadata.generation ?? 0) > (st.observedGeneration ?? 0)) return { done: false, message: 'Waiting for deployment spec update to be observed...' }
   const prog = (st.conditions ?? []).find((c: any) => c.type === 'Progressing')
-  if (prog?.reason === 'ProgressDeadlineExceeded') return { done: false, failed: `deployment "${name}" exceeded its progress deadline`, message: `deployment "${name}" exceeded its progress deadline` }
+  if (prog?.reason === 'ProgressDeadlineExceeded')
+    return { done: false, failed: `deployment "${name}" exceeded its progress deadline`, message: `deployment "${name}" exceeded its progress deadline` }
   const replicas = d.spec?.replicas ?? 1
   const updated = st.updatedReplicas ?? 0
-  if (updated < replicas) return { done: false, message: `Waiting for deployment "${name}" rollout to finish: ${updated} out of ${replicas} new replicas have been updated...` }
-  if ((st.replicas ?? 0) > updated) return { done: false, message: `Waiting for deployment "${name}" rollout to finish: ${(st.replicas ?? 0) - updated} old replicas are pending termination...` }
-  if ((st.availableReplicas ?? 0) < updated) return { done: false, message: `Waiting for deployment "${name}" rollout to finish: ${st.availableReplicas ?? 0} of ${updated} updated replicas are available...` }
+  if (updated < replicas)
+    return { done: false, message: `Waiting for deployment "${name}" rollout to finish: ${updated} out of ${replicas} new replicas have been updated...` }
+  if ((st.replicas ?? 0) > updated)
+    return {
+      done: false,
+      message: `Waiting for deployment "${name}" rollout to finish: ${(st.replicas ?? 0) - updated} old replicas are pending termination...`
+    }
+  if ((st.availableReplicas ?? 0) < updated)
+    return {
+      done: false,
+      message: `Waiting for deployment "${name}" rollout to finish: ${st.availableReplicas ?? 0} of ${updated} updated replicas are available...`
+    }
   return { done: true, message: `deployment "${name}" successfully rolled out` }
 }
 
@@ -44,7 +54,7 @@ export function podInfo(p: any): PodInfo {
     ready: (p.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True'),
     restarts: (p.status?.containerStatuses ?? []).reduce((n: number, c: any) => n + (c.restartCount ?? 0), 0),
     image: p.spec?.containers?.[0]?.image ?? '',
-    revisionHash: p.metadata.labels?.['pod-template-hash'],
+    revisionHash: p.metadata.labels?.['pod-template-hash']
   }
 }
 

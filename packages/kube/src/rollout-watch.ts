@@ -36,7 +36,11 @@ export interface RolloutResult {
 }
 
 export class RolloutError extends GpushipError {
-  constructor(readonly rolloutCause: RolloutCause, readonly deployment: any, readonly pods: PodInfo[]) {
+  constructor(
+    readonly rolloutCause: RolloutCause,
+    readonly deployment: any,
+    readonly pods: PodInfo[]
+  ) {
     super(rolloutCause.summary, { hint: rolloutCause.hint, code: rolloutCause.kind })
   }
 }
@@ -79,7 +83,11 @@ export async function waitForRollout(client: KubeClient, o: WaitOptions): Promis
     if (rsByRevision.has(rev)) return rsByRevision.get(rev)
     const q = new URLSearchParams({ labelSelector: labelSelectorText(deployment.spec.selector) })
     const list = await client.json<any>('GET', `/apis/apps/v1/namespaces/${o.namespace}/replicasets?${q}`)
-    const rs = list.items.find((r: any) => r.metadata.annotations?.['deployment.kubernetes.io/revision'] === rev && (r.metadata.ownerReferences ?? []).some((x: any) => x.uid === deployment.metadata.uid))
+    const rs = list.items.find(
+      (r: any) =>
+        r.metadata.annotations?.['deployment.kubernetes.io/revision'] === rev &&
+        (r.metadata.ownerReferences ?? []).some((x: any) => x.uid === deployment.metadata.uid)
+    )
     if (!rs) return undefined
     const v = { name: rs.metadata.name, hash: rs.metadata.labels?.['pod-template-hash'] ?? '' }
     rsByRevision.set(rev, v)
@@ -108,10 +116,15 @@ export async function waitForRollout(client: KubeClient, o: WaitOptions): Promis
           setTimeout(() => void evaluate(), grace - (Date.now() - since) + 5).unref?.()
           continue
         }
-        const [nodes, all, ds] = await Promise.all([client.json<any>('GET', '/api/v1/nodes'), client.json<any>('GET', '/api/v1/pods'), client.json<any>('GET', '/apis/apps/v1/daemonsets')])
+        const [nodes, all, ds] = await Promise.all([
+          client.json<any>('GET', '/api/v1/nodes'),
+          client.json<any>('GET', '/api/v1/pods'),
+          client.json<any>('GET', '/apis/apps/v1/daemonsets')
+        ])
         return schedulingCause(problem, { nodes: nodes.items, pods: all.items, daemonSets: ds.items, pod: p })
       }
-      if (problem.kind === 'ImagePull' && problem.reason === 'ErrImagePull' && !/not found|manifest unknown|unauthorized|denied|invalid/i.test(problem.message)) continue
+      if (problem.kind === 'ImagePull' && problem.reason === 'ErrImagePull' && !/not found|manifest unknown|unauthorized|denied|invalid/i.test(problem.message))
+        continue
       let logs: string[] | undefined
       if (problem.kind === 'CrashLoop') logs = await lastLogs(client, o.namespace, p.metadata.name, problem.container)
       return podCause(problem, logs)
@@ -155,11 +168,13 @@ export async function waitForRollout(client: KubeClient, o: WaitOptions): Promis
                 detail: progressing?.message,
                 pod: extra?.pod,
                 logs: extra?.logs,
-                hint: extra?.hint ?? 'Check the readiness probe (/v2/health/ready) and the model load time; raise progressDeadlineSeconds if Triton needs longer to load the models.',
+                hint:
+                  extra?.hint ??
+                  'Check the readiness probe (/v2/health/ready) and the model load time; raise progressDeadlineSeconds if Triton needs longer to load the models.'
               },
               deployment,
-              currentPods(),
-            ),
+              currentPods()
+            )
           )
         }
         if (failFast) {
@@ -195,7 +210,7 @@ export async function waitForRollout(client: KubeClient, o: WaitOptions): Promis
         if (type === 'DELETED') pods.delete(p.metadata.name)
         else pods.set(p.metadata.name, p)
         void evaluate()
-      },
+      }
     })
     podLoop.done.catch((e) => finish(e))
   }
@@ -208,17 +223,28 @@ export async function waitForRollout(client: KubeClient, o: WaitOptions): Promis
     sleep: o.sleep,
     log,
     onSync: (items) => {
-      if (items.length === 0) return finish(new GpushipError(`Deployment ${o.namespace}/${o.name} not found.`, { input: 'name', hint: 'Check the namespace and name inputs, or that the manifests define this Deployment.' }))
+      if (items.length === 0)
+        return finish(
+          new GpushipError(`Deployment ${o.namespace}/${o.name} not found.`, {
+            input: 'name',
+            hint: 'Check the namespace and name inputs, or that the manifests define this Deployment.'
+          })
+        )
       deployment = items[0]
       startPods()
       void evaluate()
     },
     onEvent: (type, d) => {
-      if (type === 'DELETED') return finish(new GpushipError(`Deployment ${o.namespace}/${o.name} was deleted during the rollout.`, { hint: 'Something else deleted it; check who (kubectl get events) and run the rollout again.' }))
+      if (type === 'DELETED')
+        return finish(
+          new GpushipError(`Deployment ${o.namespace}/${o.name} was deleted during the rollout.`, {
+            hint: 'Something else deleted it; check who (kubectl get events) and run the rollout again.'
+          })
+        )
       deployment = d
       startPods()
       void evaluate()
-    },
+    }
   })
   depLoop.done.catch((e) => finish(e))
   const timer = setTimeout(() => {
@@ -226,10 +252,17 @@ export async function waitForRollout(client: KubeClient, o: WaitOptions): Promis
       const cause = deployment && failFast ? await diagnose().catch(() => undefined) : undefined
       finish(
         new RolloutError(
-          { kind: 'Timeout', summary: `Timed out after ${formatDuration(o.timeoutMs)} waiting for deployment ${o.name}: ${lastLine || 'no status yet'}${cause ? ` (${cause.summary})` : ''}`, detail: cause?.detail, pod: cause?.pod, logs: cause?.logs, hint: cause?.hint ?? 'Raise the timeout input, or check why the new pods are not ready (kubectl describe pods).' },
+          {
+            kind: 'Timeout',
+            summary: `Timed out after ${formatDuration(o.timeoutMs)} waiting for deployment ${o.name}: ${lastLine || 'no status yet'}${cause ? ` (${cause.summary})` : ''}`,
+            detail: cause?.detail,
+            pod: cause?.pod,
+            logs: cause?.logs,
+            hint: cause?.hint ?? 'Raise the timeout input, or check why the new pods are not ready (kubectl describe pods).'
+          },
           deployment,
-          currentPods(),
-        ),
+          currentPods()
+        )
       )
     })()
   }, o.timeoutMs)
@@ -241,13 +274,22 @@ export async function waitForRollout(client: KubeClient, o: WaitOptions): Promis
     podLoop?.stop()
   }
   const rs = await newRs().catch(() => undefined)
-  return { deployment, revision: deployment.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? '', replicaSet: rs?.name, readyReplicas: deployment.status?.readyReplicas ?? 0, pods: currentPods(), stats }
+  return {
+    deployment,
+    revision: deployment.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? '',
+    replicaSet: rs?.name,
+    readyReplicas: deployment.status?.readyReplicas ?? 0,
+    pods: currentPods(),
+    stats
+  }
 }
 
 export async function lastLogs(client: KubeClient, namespace: string, pod: string, container?: string, lines = 20): Promise<string[] | undefined> {
   const c = container ? `&container=${encodeURIComponent(container)}` : ''
   for (const previous of [true, false]) {
-    const res = await client.request('GET', `/api/v1/namespaces/${namespace}/pods/${pod}/log?tailLines=${lines}${c}${previous ? '&previous=true' : ''}`, { accept: 'text/plain' })
+    const res = await client.request('GET', `/api/v1/namespaces/${namespace}/pods/${pod}/log?tailLines=${lines}${c}${previous ? '&previous=true' : ''}`, {
+      accept: 'text/plain'
+    })
     if (res.status === 200) return res.body.split('\n').filter((l, i, a) => l !== '' || i < a.length - 1)
   }
   return undefined

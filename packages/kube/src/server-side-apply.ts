@@ -52,10 +52,11 @@ export async function applyObject(client: KubeClient, obj: KubeObject, opts: App
     throw new GpushipError(`Server-side apply of ${obj.kind}/${obj.metadata.name} conflicts with other field managers: ${fields || e.message}.`, {
       input: 'field-manager',
       code: 'FieldManagerConflict',
-      hint: managers.includes('kube-controller-manager') && fields.includes('.spec.replicas')
-        ? 'An autoscaler owns .spec.replicas: remove replicas from the manifest (the HPA sets it), or set force-conflicts: true.'
-        : `Remove these fields from the manifest, let ${opts.fieldManager} own them with force-conflicts: true, or use the same field-manager as the other writer.`,
-      cause: e,
+      hint:
+        managers.includes('kube-controller-manager') && fields.includes('.spec.replicas')
+          ? 'An autoscaler owns .spec.replicas: remove replicas from the manifest (the HPA sets it), or set force-conflicts: true.'
+          : `Remove these fields from the manifest, let ${opts.fieldManager} own them with force-conflicts: true, or use the same field-manager as the other writer.`,
+      cause: e
     })
   }
 }

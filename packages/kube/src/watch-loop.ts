@@ -86,29 +86,33 @@ export function watchLoop<T extends { metadata?: { resourceVersion?: string } }>
         stats.watches++
         let expired = false
         let fatal: Error | undefined
-        const h = o.client.stream(sel({ watch: 'true', allowWatchBookmarks: 'true', resourceVersion: rv, timeoutSeconds: String(o.timeoutSeconds ?? 300) }), (line) => {
-          let ev: { type: string; object: T & { code?: number; reason?: string; message?: string } }
-          try {
-            ev = JSON.parse(line)
-          } catch {
-            return
+        const h = o.client.stream(
+          sel({ watch: 'true', allowWatchBookmarks: 'true', resourceVersion: rv, timeoutSeconds: String(o.timeoutSeconds ?? 300) }),
+          (line) => {
+            let ev: { type: string; object: T & { code?: number; reason?: string; message?: string } }
+            try {
+              ev = JSON.parse(line)
+            } catch {
+              return
+            }
+            if (ev.type === 'ERROR') {
+              if (ev.object.code === 410) expired = true
+              else fatal = new GpushipError(`watch of ${o.path} failed: ${ev.object.message ?? ev.object.reason}`, { retryable: true })
+              current?.abort()
+              return
+            }
+            if (ev.object.metadata?.resourceVersion) rv = ev.object.metadata.resourceVersion
+            backoff = 1000
+            if (ev.type === 'BOOKMARK') return
+            stats.events++
+            if (!stopped) o.onEvent(ev.type as WatchEventType, ev.object)
           }
-          if (ev.type === 'ERROR') {
-            if (ev.object.code === 410) expired = true
-            else fatal = new GpushipError(`watch of ${o.path} failed: ${ev.object.message ?? ev.object.reason}`, { retryable: true })
-            current?.abort()
-            return
-          }
-          if (ev.object.metadata?.resourceVersion) rv = ev.object.metadata.resourceVersion
-          backoff = 1000
-          if (ev.type === 'BOOKMARK') return
-          stats.events++
-          if (!stopped) o.onEvent(ev.type as WatchEventType, ev.object)
-        })
+        )
         current = h
         const st = await h.status
         if (st.status === 410) expired = true
-        else if (st.status === 401 || st.status === 403 || st.status === 404) throw apiError('GET', o.path, { status: st.status, headers: {}, body: st.body ?? '' })
+        else if (st.status === 401 || st.status === 403 || st.status === 404)
+          throw apiError('GET', o.path, { status: st.status, headers: {}, body: st.body ?? '' })
         else if (st.status !== 200) fatal = new GpushipError(`watch of ${o.path}: HTTP ${st.status || 'connection failed'}`, { retryable: true })
         const endErr = await h.ended
         if (stopped) break

@@ -10,8 +10,11 @@ import { startKubeSimulator, type KubeSimulator } from '../src/index.js'
 const dir = mkdtempSync(join(tmpdir(), 'kube-fidelity-'))
 function kubectl(kubeconfig: string, args: string[], timeoutMs = 30_000): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', mkdtempSync(join(dir, 'cache-')), ...args], { encoding: 'utf8', timeout: timeoutMs }, (err, stdout, stderr) =>
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
+    execFile(
+      'kubectl',
+      ['--kubeconfig', kubeconfig, '--cache-dir', mkdtempSync(join(dir, 'cache-')), ...args],
+      { encoding: 'utf8', timeout: timeoutMs },
+      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr })
     )
   })
 }
@@ -41,7 +44,11 @@ const file = (name: string, text: string): string => {
 }
 
 beforeAll(async () => {
-  sim = await startKubeSimulator({ timeScale: 20, tokens: { admin: { username: 'admin', groups: ['system:masters'] }, viewer: { username: 'viewer', groups: [] } }, rbac: { viewer: [{ verbs: ['get', 'list', 'watch'], resources: ['*'] }] } })
+  sim = await startKubeSimulator({
+    timeScale: 20,
+    tokens: { admin: { username: 'admin', groups: ['system:masters'] }, viewer: { username: 'viewer', groups: [] } },
+    rbac: { viewer: [{ verbs: ['get', 'list', 'watch'], resources: ['*'] }] }
+  })
   sim.scenario.addNode({ name: 'cpu-1' })
   sim.scenario.addNode({ name: 'gpu-1', gpus: 1, taints: [{ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' }] })
   sim.scenario.ensureNamespace('x')
@@ -113,7 +120,8 @@ describe('kubectl against the Kubernetes simulator', () => {
     sim.faults.expireWatches(1, 'event')
     const p = kubectl(kc, ['rollout', 'status', 'deploy/web', '-n', 'x', '--timeout=40s'], 45_000)
     const start = Date.now()
-    while (!sim.requests.some((q) => q.at >= start && q.path.includes('watch=true') && q.userAgent.startsWith('kubectl/')) && Date.now() - start < 20_000) await new Promise((r) => setTimeout(r, 50))
+    while (!sim.requests.some((q) => q.at >= start && q.path.includes('watch=true') && q.userAgent.startsWith('kubectl/')) && Date.now() - start < 20_000)
+      await new Promise((r) => setTimeout(r, 50))
     await new Promise((r) => setTimeout(r, 1500))
     sim.faults.cutWatches()
     const s = await p
@@ -131,7 +139,9 @@ describe('kubectl against the Kubernetes simulator', () => {
     expect((await kubectl(viewer, ['get', 'deploy', '-n', 'x'])).code).toBe(0)
     const denied = await kubectl(viewer, ['delete', 'deploy', 'web', '-n', 'x'])
     expect(denied.code).toBe(1)
-    expect(denied.stderr).toContain('deployments.apps "web" is forbidden: User "viewer" cannot delete resource "deployments" in API group "apps" in the namespace "x"')
+    expect(denied.stderr).toContain(
+      'deployments.apps "web" is forbidden: User "viewer" cannot delete resource "deployments" in API group "apps" in the namespace "x"'
+    )
   })
 
   test('exec credential plugin: kubectl runs it and its token is checked', async () => {
@@ -144,13 +154,21 @@ describe('kubectl against the Kubernetes simulator', () => {
   })
 
   test('FailedScheduling events carry the scheduler message format', async () => {
-    await kubectl(kc, ['apply', '--server-side', '--force-conflicts', '-f', file('gpu.yaml', deployment('nginx:1').replace('ports:', 'resources: { limits: { nvidia.com/gpu: "1" } }\n        ports:'))])
+    await kubectl(kc, [
+      'apply',
+      '--server-side',
+      '--force-conflicts',
+      '-f',
+      file('gpu.yaml', deployment('nginx:1').replace('ports:', 'resources: { limits: { nvidia.com/gpu: "1" } }\n        ports:'))
+    ])
     const start = Date.now()
     let ev = ''
     while (Date.now() - start < 10_000) {
       ev = (await kubectl(kc, ['get', 'events', '-n', 'x'])).stdout
       if (ev.includes('FailedScheduling')) break
     }
-    expect(ev).toContain('0/2 nodes are available: 1 Insufficient nvidia.com/gpu, 1 node(s) had untolerated taint {nvidia.com/gpu: present}. preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling.')
+    expect(ev).toContain(
+      '0/2 nodes are available: 1 Insufficient nvidia.com/gpu, 1 node(s) had untolerated taint {nvidia.com/gpu: present}. preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling.'
+    )
   })
 })

@@ -7,7 +7,7 @@ const dep = (image: string, extra: Record<string, unknown> = {}): KObject => ({
   apiVersion: 'apps/v1',
   kind: 'Deployment',
   metadata: { name: 'web', namespace: 'x' },
-  spec: { replicas: 2, ...extra, template: { spec: { containers: [{ name: 'web', image }] } } },
+  spec: { replicas: 2, ...extra, template: { spec: { containers: [{ name: 'web', image }] } } }
 })
 
 describe('patches', () => {
@@ -15,7 +15,7 @@ describe('patches', () => {
     ['replace', [{ op: 'replace', path: '/a/b', value: 2 }], { a: { b: 2, c: 1 }, l: [1] }],
     ['add to list end', [{ op: 'add', path: '/l/-', value: 9 }], { a: { b: 1, c: 1 }, l: [1, 9] }],
     ['remove', [{ op: 'remove', path: '/a/c' }], { a: { b: 1 }, l: [1] }],
-    ['escaped key', [{ op: 'add', path: '/a/x~1y', value: true }], { a: { b: 1, c: 1, 'x/y': true }, l: [1] }],
+    ['escaped key', [{ op: 'add', path: '/a/x~1y', value: true }], { a: { b: 1, c: 1, 'x/y': true }, l: [1] }]
   ])('json patch: %s', (_n, ops, want) => {
     expect(applyJsonPatch({ a: { b: 1, c: 1 }, l: [1] }, ops)).toEqual(want)
   })
@@ -29,8 +29,32 @@ describe('patches', () => {
   })
 
   test('strategic merge merges containers by name and honours $patch: delete', () => {
-    const live = { spec: { containers: [{ name: 'a', image: '1' }, { name: 'b', image: '1' }] } }
-    expect(strategicMerge(live, { spec: { containers: [{ name: 'b', image: '2' }, { name: 'c', image: '1' }] } })).toEqual({ spec: { containers: [{ name: 'a', image: '1' }, { name: 'b', image: '2' }, { name: 'c', image: '1' }] } })
+    const live = {
+      spec: {
+        containers: [
+          { name: 'a', image: '1' },
+          { name: 'b', image: '1' }
+        ]
+      }
+    }
+    expect(
+      strategicMerge(live, {
+        spec: {
+          containers: [
+            { name: 'b', image: '2' },
+            { name: 'c', image: '1' }
+          ]
+        }
+      })
+    ).toEqual({
+      spec: {
+        containers: [
+          { name: 'a', image: '1' },
+          { name: 'b', image: '2' },
+          { name: 'c', image: '1' }
+        ]
+      }
+    })
     expect(strategicMerge(live, { spec: { containers: [{ name: 'a', $patch: 'delete' }] } })).toEqual({ spec: { containers: [{ name: 'b', image: '1' }] } })
   })
 })
@@ -38,12 +62,25 @@ describe('patches', () => {
 describe('server-side apply', () => {
   test('managedFields record the applied fields in FieldsV1 form', () => {
     const o = serverSideApply(undefined, dep('nginx:1'), 'gpuship', false, 'now')
-    expect(o.metadata.managedFields).toEqual([{ manager: 'gpuship', operation: 'Apply', apiVersion: 'apps/v1', time: 'now', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:replicas': {}, 'f:template': { 'f:spec': { 'f:containers': { 'k:{"name":"web"}': { '.': {}, 'f:name': {}, 'f:image': {} } } } } } } }])
+    expect(o.metadata.managedFields).toEqual([
+      {
+        manager: 'gpuship',
+        operation: 'Apply',
+        apiVersion: 'apps/v1',
+        time: 'now',
+        fieldsType: 'FieldsV1',
+        fieldsV1: {
+          'f:spec': { 'f:replicas': {}, 'f:template': { 'f:spec': { 'f:containers': { 'k:{"name":"web"}': { '.': {}, 'f:name': {}, 'f:image': {} } } } } }
+        }
+      }
+    ])
   })
 
   test('a second manager changing an owned field conflicts unless forced; equal values co-own', () => {
     const o = serverSideApply(undefined, dep('nginx:1'), 'a', false, 't')
-    expect(() => serverSideApply(o, dep('nginx:2'), 'b', false, 't')).toThrow(/Apply failed with 1 conflict: conflict with "a" using apps\/v1: \.spec\.template\.spec\.containers\[name="web"\]\.image/)
+    expect(() => serverSideApply(o, dep('nginx:2'), 'b', false, 't')).toThrow(
+      /Apply failed with 1 conflict: conflict with "a" using apps\/v1: \.spec\.template\.spec\.containers\[name="web"\]\.image/
+    )
     const same = serverSideApply(o, dep('nginx:1'), 'b', false, 't')
     expect(same.metadata.managedFields.map((m: { manager: string }) => m.manager)).toEqual(['a', 'b'])
     const forced = serverSideApply(o, dep('nginx:2'), 'b', true, 't')
@@ -60,16 +97,36 @@ describe('server-side apply', () => {
   })
 
   test('fieldsOf ignores status and metadata.name', () => {
-    expect(toFieldsV1(fieldsOf({ apiVersion: 'v1', kind: 'X', metadata: { name: 'n', labels: { a: 'b' } }, status: { x: 1 } }))).toEqual({ 'f:metadata': { 'f:labels': { 'f:a': {} } } })
+    expect(toFieldsV1(fieldsOf({ apiVersion: 'v1', kind: 'X', metadata: { name: 'n', labels: { a: 'b' } }, status: { x: 1 } }))).toEqual({
+      'f:metadata': { 'f:labels': { 'f:a': {} } }
+    })
   })
 })
 
 describe('scheduler message', () => {
-  const node = (name: string, gpus: number, taint?: boolean): KObject => ({ metadata: { name, labels: {} }, spec: taint ? { taints: [{ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' }] } : {}, status: { allocatable: { cpu: '4', memory: '16Gi', pods: '110', ...(gpus ? { 'nvidia.com/gpu': String(gpus) } : {}) } } })
-  const pod = (gpus: number, tolerate: boolean): KObject => ({ metadata: { name: 'p' }, spec: { tolerations: tolerate ? [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }] : [], containers: [{ name: 'c', resources: { limits: { 'nvidia.com/gpu': String(gpus) } } }] } })
+  const node = (name: string, gpus: number, taint?: boolean): KObject => ({
+    metadata: { name, labels: {} },
+    spec: taint ? { taints: [{ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' }] } : {},
+    status: { allocatable: { cpu: '4', memory: '16Gi', pods: '110', ...(gpus ? { 'nvidia.com/gpu': String(gpus) } : {}) } }
+  })
+  const pod = (gpus: number, tolerate: boolean): KObject => ({
+    metadata: { name: 'p' },
+    spec: {
+      tolerations: tolerate ? [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }] : [],
+      containers: [{ name: 'c', resources: { limits: { 'nvidia.com/gpu': String(gpus) } } }]
+    }
+  })
   test.each([
-    ['insufficient GPUs and a taint', pod(2, false), '0/3 nodes are available: 1 Insufficient nvidia.com/gpu, 2 node(s) had untolerated taint {nvidia.com/gpu: present}. preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling.'],
-    ['tolerated but too few GPUs', pod(2, true), '0/3 nodes are available: 3 Insufficient nvidia.com/gpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.'],
+    [
+      'insufficient GPUs and a taint',
+      pod(2, false),
+      '0/3 nodes are available: 1 Insufficient nvidia.com/gpu, 2 node(s) had untolerated taint {nvidia.com/gpu: present}. preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling.'
+    ],
+    [
+      'tolerated but too few GPUs',
+      pod(2, true),
+      '0/3 nodes are available: 3 Insufficient nvidia.com/gpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.'
+    ]
   ])('%s', (_n, p, message) => {
     expect(schedule(p, [node('cpu', 0), node('g1', 1, true), node('g2', 1, true)], [])).toEqual({ message })
   })

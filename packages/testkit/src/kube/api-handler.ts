@@ -41,7 +41,12 @@ export function rbacAuthorizer(rules: Record<string, RbacRule[]>): Authorizer {
     if (user.groups.includes('system:masters')) return true
     const mine = [...(rules[user.username] ?? []), ...user.groups.flatMap((g) => rules[`group:${g}`] ?? [])]
     const res = a.subresource ? `${a.resource}/${a.subresource}` : a.resource
-    return mine.some((r) => (r.verbs.includes('*') || r.verbs.includes(a.verb)) && (r.resources.includes('*') || r.resources.includes(res)) && (!r.namespaces || (a.namespace !== undefined && r.namespaces.includes(a.namespace))))
+    return mine.some(
+      (r) =>
+        (r.verbs.includes('*') || r.verbs.includes(a.verb)) &&
+        (r.resources.includes('*') || r.resources.includes(res)) &&
+        (!r.namespaces || (a.namespace !== undefined && r.namespaces.includes(a.namespace)))
+    )
   }
 }
 
@@ -90,7 +95,10 @@ export function parseRoute(pathname: string): Route | undefined {
 
 export function verbOf(method: string, r: Route, q: URLSearchParams): string {
   if (method === 'GET') return r.name ? 'get' : q.get('watch') === 'true' || q.get('watch') === '1' ? 'watch' : 'list'
-  return ({ POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: r.name ? 'delete' : 'deletecollection' } as Record<string, string>)[method] ?? method.toLowerCase()
+  return (
+    ({ POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: r.name ? 'delete' : 'deletecollection' } as Record<string, string>)[method] ??
+    method.toLowerCase()
+  )
 }
 
 function managerOf(q: URLSearchParams, req: http.IncomingMessage): string {
@@ -111,7 +119,15 @@ async function bodyObject(req: http.IncomingMessage): Promise<any> {
   }
 }
 
-export async function handleResource(c: Cluster, controls: WatchControls & { authorize: Authorizer }, user: Identity, req: http.IncomingMessage, res: http.ServerResponse, r: Route, q: URLSearchParams): Promise<void> {
+export async function handleResource(
+  c: Cluster,
+  controls: WatchControls & { authorize: Authorizer },
+  user: Identity,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  r: Route,
+  q: URLSearchParams
+): Promise<void> {
   const { type: t } = r
   const plural = t.plural
   const store = c.store
@@ -123,17 +139,30 @@ export async function handleResource(c: Cluster, controls: WatchControls & { aut
   if (r.subresource === 'proxy') return serveProxy(c, plural, ns, r.name!, r.rest ?? '/', q, req, res)
 
   if (plural === 'selfsubjectreviews' && method === 'POST') {
-    return sendJson(res, 201, { kind: 'SelfSubjectReview', apiVersion: 'authentication.k8s.io/v1', metadata: { creationTimestamp: null }, status: { userInfo: { username: user.username, groups: user.groups } } })
+    return sendJson(res, 201, {
+      kind: 'SelfSubjectReview',
+      apiVersion: 'authentication.k8s.io/v1',
+      metadata: { creationTimestamp: null },
+      status: { userInfo: { username: user.username, groups: user.groups } }
+    })
   }
   if (plural === 'selfsubjectaccessreviews' && method === 'POST') {
     const body = await bodyObject(req)
     const ra = body.spec?.resourceAttributes ?? {}
-    const allowed = controls.authorize(user, { verb: ra.verb, group: ra.group ?? '', resource: ra.resource, subresource: ra.subresource, namespace: ra.namespace, name: ra.name })
+    const allowed = controls.authorize(user, {
+      verb: ra.verb,
+      group: ra.group ?? '',
+      resource: ra.resource,
+      subresource: ra.subresource,
+      namespace: ra.namespace,
+      name: ra.name
+    })
     return sendJson(res, 201, { ...body, status: { allowed, ...(allowed ? { reason: 'allowed by the simulator authorizer' } : {}) } })
   }
 
   if (method === 'GET' && !r.name) {
-    if (q.get('watch') === 'true' || q.get('watch') === '1') return serveWatch(store, controls, { apiVersion: apiVersionOf(t), kind: t.kind }, plural, ns, q, res)
+    if (q.get('watch') === 'true' || q.get('watch') === '1')
+      return serveWatch(store, controls, { apiVersion: apiVersionOf(t), kind: t.kind }, plural, ns, q, res)
     const labels = parseLabelSelector(q.get('labelSelector'))
     let items = store.list(plural, ns).filter((o) => matchLabels(o.metadata.labels, labels) && matchFields(o, q.get('fieldSelector')))
     const rv = String(store.rv)
@@ -146,14 +175,20 @@ export async function handleResource(c: Cluster, controls: WatchControls & { aut
       cont = Buffer.from(String(start + limit)).toString('base64url')
     }
     if (wantsTable(req)) return sendJson(res, 200, toTable(plural, items, rv, c.clock.now()), 'application/json;as=Table;v=v1;g=meta.k8s.io')
-    return sendJson(res, 200, { kind: `${t.kind}List`, apiVersion: apiVersionOf(t), metadata: { resourceVersion: rv, ...(cont ? { continue: cont } : {}) }, items })
+    return sendJson(res, 200, {
+      kind: `${t.kind}List`,
+      apiVersion: apiVersionOf(t),
+      metadata: { resourceVersion: rv, ...(cont ? { continue: cont } : {}) },
+      items
+    })
   }
 
   if (method === 'GET') {
     const o = store.get(plural, ns, r.name!)
     if (!o) throw new StoreError(404, 'NotFound', `${resourceLabel(plural)} "${r.name}" not found`)
     if (r.subresource === 'scale') return sendJson(res, 200, scaleOf(o))
-    if (wantsTable(req)) return sendJson(res, 200, toTable(plural, [o], o.metadata.resourceVersion, c.clock.now()), 'application/json;as=Table;v=v1;g=meta.k8s.io')
+    if (wantsTable(req))
+      return sendJson(res, 200, toTable(plural, [o], o.metadata.resourceVersion, c.clock.now()), 'application/json;as=Table;v=v1;g=meta.k8s.io')
     return sendJson(res, 200, o)
   }
 
@@ -161,7 +196,8 @@ export async function handleResource(c: Cluster, controls: WatchControls & { aut
     const body = await bodyObject(req)
     body.metadata ??= {}
     if (ns) {
-      if (body.metadata.namespace && body.metadata.namespace !== ns) throw new StoreError(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request')
+      if (body.metadata.namespace && body.metadata.namespace !== ns)
+        throw new StoreError(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request')
       body.metadata.namespace = ns
       if (!store.get('namespaces', undefined, ns)) throw new StoreError(404, 'NotFound', `namespaces "${ns}" not found`)
     }
@@ -177,7 +213,20 @@ export async function handleResource(c: Cluster, controls: WatchControls & { aut
   }
 
   if (method === 'DELETE') {
-    if (plural === 'namespaces') for (const p of ['pods', 'deployments', 'replicasets', 'services', 'events', 'configmaps', 'serviceaccounts', 'daemonsets', 'horizontalpodautoscalers', 'poddisruptionbudgets']) for (const o of store.list(p, r.name)) store.delete(p, r.name, o.metadata.name)
+    if (plural === 'namespaces')
+      for (const p of [
+        'pods',
+        'deployments',
+        'replicasets',
+        'services',
+        'events',
+        'configmaps',
+        'serviceaccounts',
+        'daemonsets',
+        'horizontalpodautoscalers',
+        'poddisruptionbudgets'
+      ])
+        for (const o of store.list(p, r.name)) store.delete(p, r.name, o.metadata.name)
     const o = store.delete(plural, ns, r.name!)
     if (plural === 'pods') {
       void c.backends.release(o.metadata.uid)
@@ -201,10 +250,17 @@ export async function handleResource(c: Cluster, controls: WatchControls & { aut
     return sendJson(res, 200, scaleOf(store.get(plural, ns, r.name!)!))
   }
   if (isApply) {
-    if (!q.get('fieldManager')) throw new StoreError(400, 'BadRequest', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch')
-    if (body.kind !== t.kind || body.apiVersion !== apiVersionOf(t)) throw new StoreError(400, 'BadRequest', `the apiVersion/kind of the applied object (${body.apiVersion}, ${body.kind}) does not match the request (${apiVersionOf(t)}, ${t.kind})`)
+    if (!q.get('fieldManager'))
+      throw new StoreError(400, 'BadRequest', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch')
+    if (body.kind !== t.kind || body.apiVersion !== apiVersionOf(t))
+      throw new StoreError(
+        400,
+        'BadRequest',
+        `the apiVersion/kind of the applied object (${body.apiVersion}, ${body.kind}) does not match the request (${apiVersionOf(t)}, ${t.kind})`
+      )
     body.metadata ??= {}
-    if (body.metadata.name && body.metadata.name !== r.name) throw new StoreError(400, 'BadRequest', 'the name of the object does not match the name on the URL')
+    if (body.metadata.name && body.metadata.name !== r.name)
+      throw new StoreError(400, 'BadRequest', 'the name of the object does not match the name on the URL')
     body.metadata.name = r.name
     if (ns) body.metadata.namespace = ns
     if (!live && ns && !store.get('namespaces', undefined, ns)) throw new StoreError(404, 'NotFound', `namespaces "${ns}" not found`)
@@ -238,16 +294,31 @@ function patchBy(contentType: string, live: any, body: any): any {
   if (contentType.startsWith('application/json-patch+json')) return applyJsonPatch(live, body)
   if (contentType.startsWith('application/merge-patch+json')) return mergePatch(live, body)
   if (contentType.startsWith('application/strategic-merge-patch+json')) return strategicMerge(live, body)
-  throw new StoreError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (got ${contentType})`)
+  throw new StoreError(
+    415,
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (got ${contentType})`
+  )
 }
 
 function scaleOf(o: KObject): any {
   return {
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',
-    metadata: { name: o.metadata.name, namespace: o.metadata.namespace, uid: o.metadata.uid, resourceVersion: o.metadata.resourceVersion, creationTimestamp: o.metadata.creationTimestamp },
+    metadata: {
+      name: o.metadata.name,
+      namespace: o.metadata.namespace,
+      uid: o.metadata.uid,
+      resourceVersion: o.metadata.resourceVersion,
+      creationTimestamp: o.metadata.creationTimestamp
+    },
     spec: { replicas: o.spec.replicas ?? 1 },
-    status: { replicas: o.status?.replicas ?? 0, selector: Object.entries(o.spec.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',') },
+    status: {
+      replicas: o.status?.replicas ?? 0,
+      selector: Object.entries(o.spec.selector?.matchLabels ?? {})
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',')
+    }
   }
 }
 

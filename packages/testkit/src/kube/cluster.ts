@@ -150,7 +150,14 @@ export function createCluster(opts: { clock: Clock; timing: Timing; imageExists:
       }
       store.create('events', {
         metadata: { name: `${obj.metadata.name}.${randomBytes(8).toString('hex')}`, namespace: ns },
-        involvedObject: { kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name, uid: obj.metadata.uid, apiVersion: obj.apiVersion, resourceVersion: obj.metadata.resourceVersion },
+        involvedObject: {
+          kind: obj.kind,
+          namespace: obj.metadata.namespace,
+          name: obj.metadata.name,
+          uid: obj.metadata.uid,
+          apiVersion: obj.apiVersion,
+          resourceVersion: obj.metadata.resourceVersion
+        },
         reason,
         message,
         type,
@@ -159,13 +166,13 @@ export function createCluster(opts: { clock: Clock; timing: Timing; imageExists:
         reportingInstance: '',
         firstTimestamp: now,
         lastTimestamp: now,
-        count: 1,
+        count: 1
       })
     },
     write(plural, before, after, manager, subresource) {
       recordUpdate(before, after, manager, opts.clock.iso(), subresource)
       return store.update(plural, after)
-    },
+    }
   }
   return c
 }

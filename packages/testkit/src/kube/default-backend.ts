@@ -24,13 +24,17 @@ export function minimalBackend(pod: KObject, port: number): http.RequestListener
   if (port === 8002) {
     return (_req, res) => {
       res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' })
-      res.end('# HELP nv_inference_pending_request_count Instantaneous number of pending requests\n# TYPE nv_inference_pending_request_count gauge\nnv_inference_pending_request_count{model="default",version="1"} 0\n')
+      res.end(
+        '# HELP nv_inference_pending_request_count Instantaneous number of pending requests\n# TYPE nv_inference_pending_request_count gauge\nnv_inference_pending_request_count{model="default",version="1"} 0\n'
+      )
     }
   }
   if (port === 9400) {
     return (_req, res) => {
       res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' })
-      res.end(`# HELP DCGM_FI_DEV_GPU_TEMP GPU temperature (in C).\n# TYPE DCGM_FI_DEV_GPU_TEMP gauge\nDCGM_FI_DEV_GPU_TEMP{gpu="0",Hostname="${pod.spec.nodeName ?? ''}"} 45\n`)
+      res.end(
+        `# HELP DCGM_FI_DEV_GPU_TEMP GPU temperature (in C).\n# TYPE DCGM_FI_DEV_GPU_TEMP gauge\nDCGM_FI_DEV_GPU_TEMP{gpu="0",Hostname="${pod.spec.nodeName ?? ''}"} 45\n`
+      )
     }
   }
   return undefined

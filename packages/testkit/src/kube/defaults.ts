@@ -69,8 +69,10 @@ export function validate(plural: string, o: KObject): string | undefined {
     if (Object.keys(sel).length === 0) return `Deployment.apps "${o.metadata.name}" is invalid: spec.selector: Required value`
     if (Object.entries(sel).some(([k, v]) => labels[k] !== v))
       return `Deployment.apps "${o.metadata.name}" is invalid: spec.template.metadata.labels: Invalid value: ${JSON.stringify(labels)}: \`selector\` does not match template \`labels\``
-    if (!(o.spec?.template?.spec?.containers ?? []).length) return `Deployment.apps "${o.metadata.name}" is invalid: spec.template.spec.containers: Required value`
-    for (const c of o.spec.template.spec.containers) if (!c.image) return `Deployment.apps "${o.metadata.name}" is invalid: spec.template.spec.containers[0].image: Required value`
+    if (!(o.spec?.template?.spec?.containers ?? []).length)
+      return `Deployment.apps "${o.metadata.name}" is invalid: spec.template.spec.containers: Required value`
+    for (const c of o.spec.template.spec.containers)
+      if (!c.image) return `Deployment.apps "${o.metadata.name}" is invalid: spec.template.spec.containers[0].image: Required value`
   }
   return undefined
 }

@@ -11,7 +11,7 @@ export const versionInfo = {
   buildDate: '2026-11-01T00:00:00Z',
   goVersion: 'go1.23.8',
   compiler: 'gc',
-  platform: 'linux/amd64',
+  platform: 'linux/amd64'
 }
 
 export function apiVersions(host: string): unknown {
@@ -27,8 +27,8 @@ export function apiGroupList(): unknown {
     groups: [...groups.entries()].map(([name, versions]) => ({
       name,
       versions: versions.map((v) => ({ groupVersion: `${name}/${v}`, version: v })),
-      preferredVersion: { groupVersion: `${name}/${versions[0]}`, version: versions[0] },
-    })),
+      preferredVersion: { groupVersion: `${name}/${versions[0]}`, version: versions[0] }
+    }))
   }
 }
 
@@ -37,11 +37,37 @@ export function resourceList(group: string, version: string): unknown | undefine
   if (types.length === 0) return undefined
   const resources: unknown[] = []
   for (const t of types) {
-    resources.push({ name: t.plural, singularName: t.singular, namespaced: t.namespaced, kind: t.kind, verbs: t.verbs, ...(t.shortNames.length ? { shortNames: t.shortNames } : {}), ...(t.categories ? { categories: t.categories } : {}) })
+    resources.push({
+      name: t.plural,
+      singularName: t.singular,
+      namespaced: t.namespaced,
+      kind: t.kind,
+      verbs: t.verbs,
+      ...(t.shortNames.length ? { shortNames: t.shortNames } : {}),
+      ...(t.categories ? { categories: t.categories } : {})
+    })
     for (const s of t.subresources) {
-      const kind = s === 'scale' ? 'Scale' : s === 'log' ? 'Pod' : s === 'proxy' ? (t.kind === 'Pod' ? 'PodProxyOptions' : t.kind === 'Node' ? 'NodeProxyOptions' : 'ServiceProxyOptions') : t.kind
+      const kind =
+        s === 'scale'
+          ? 'Scale'
+          : s === 'log'
+            ? 'Pod'
+            : s === 'proxy'
+              ? t.kind === 'Pod'
+                ? 'PodProxyOptions'
+                : t.kind === 'Node'
+                  ? 'NodeProxyOptions'
+                  : 'ServiceProxyOptions'
+              : t.kind
       const verbs = s === 'log' ? ['get'] : s === 'proxy' ? ['create', 'delete', 'get', 'patch', 'update'] : ['get', 'patch', 'update']
-      resources.push({ name: `${t.plural}/${s}`, singularName: '', namespaced: t.namespaced, kind, verbs, ...(s === 'scale' ? { group: 'autoscaling', version: 'v1' } : {}) })
+      resources.push({
+        name: `${t.plural}/${s}`,
+        singularName: '',
+        namespaced: t.namespaced,
+        kind,
+        verbs,
+        ...(s === 'scale' ? { group: 'autoscaling', version: 'v1' } : {})
+      })
     }
   }
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources }
@@ -60,11 +86,24 @@ export function openApiDoc(group: string, version: string): unknown | undefined 
     const params = [
       { name: 'fieldValidation', in: 'query', schema: { type: 'string', uniqueItems: true } },
       { name: 'fieldManager', in: 'query', schema: { type: 'string', uniqueItems: true } },
-      { name: 'force', in: 'query', schema: { type: 'boolean', uniqueItems: true } },
+      { name: 'force', in: 'query', schema: { type: 'boolean', uniqueItems: true } }
     ]
     const p = t.namespaced ? `/${gvPath(group, version)}/namespaces/{namespace}/${t.plural}/{name}` : `/${gvPath(group, version)}/${t.plural}/{name}`
-    paths[p] = { patch: { 'x-kubernetes-group-version-kind': gvk, 'x-kubernetes-action': 'patch', parameters: params, responses: {} }, get: { 'x-kubernetes-group-version-kind': gvk, responses: {} } }
-    schemas[`io.k8s.api.${group.split('.')[0] || 'core'}.${version}.${t.kind}`] = { type: 'object', 'x-kubernetes-group-version-kind': [gvk], properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' }, spec: { type: 'object' }, status: { type: 'object' } } }
+    paths[p] = {
+      patch: { 'x-kubernetes-group-version-kind': gvk, 'x-kubernetes-action': 'patch', parameters: params, responses: {} },
+      get: { 'x-kubernetes-group-version-kind': gvk, responses: {} }
+    }
+    schemas[`io.k8s.api.${group.split('.')[0] || 'core'}.${version}.${t.kind}`] = {
+      type: 'object',
+      'x-kubernetes-group-version-kind': [gvk],
+      properties: {
+        apiVersion: { type: 'string' },
+        kind: { type: 'string' },
+        metadata: { type: 'object' },
+        spec: { type: 'object' },
+        status: { type: 'object' }
+      }
+    }
   }
   return { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.32.4' }, paths, components: { schemas } }
 }
@@ -72,7 +111,11 @@ export function openApiDoc(group: string, version: string): unknown | undefined 
 export function openApiRoot(): unknown {
   const paths: Record<string, unknown> = {}
   for (const { group, version } of groupVersions()) {
-    const hash = createHash('sha256').update(JSON.stringify(openApiDoc(group, version))).digest('hex').slice(0, 32).toUpperCase()
+    const hash = createHash('sha256')
+      .update(JSON.stringify(openApiDoc(group, version)))
+      .digest('hex')
+      .slice(0, 32)
+      .toUpperCase()
     paths[gvPath(group, version)] = { serverRelativeURL: `/openapi/v3/${gvPath(group, version)}?hash=${hash}` }
   }
   return { paths }

@@ -13,7 +13,14 @@ export function status(code: number, reason: string, message: string, details?: 
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code }
 }
 
-export function sendStatus(res: http.ServerResponse, code: number, reason: string, message: string, details?: unknown, headers: Record<string, string> = {}): void {
+export function sendStatus(
+  res: http.ServerResponse,
+  code: number,
+  reason: string,
+  message: string,
+  details?: unknown,
+  headers: Record<string, string> = {}
+): void {
   const text = JSON.stringify(status(code, reason, message, details))
   res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers })
   res.end(text)

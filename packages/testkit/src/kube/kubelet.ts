@@ -32,7 +32,11 @@ export function runScheduler(c: Cluster): void {
     if (prev && prev.message === r.message && Date.now() - prev.at < 1000) continue
     memo.set(pod.metadata.uid, { message: r.message!, at: Date.now() })
     const next = structuredClone(pod)
-    next.status = { phase: 'Pending', qosClass: pod.status?.qosClass ?? 'BestEffort', conditions: [{ type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: now, reason: 'Unschedulable', message: r.message }] }
+    next.status = {
+      phase: 'Pending',
+      qosClass: pod.status?.qosClass ?? 'BestEffort',
+      conditions: [{ type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: now, reason: 'Unschedulable', message: r.message }]
+    }
     c.store.update('pods', next)
     c.event(pod, 'Warning', 'FailedScheduling', r.message!, 'default-scheduler')
   }
@@ -94,7 +98,8 @@ export function podIp(pod: KObject): string {
   return `10.0.${h[0]}.${(h[1] % 250) + 2}`
 }
 
-const digestOf = (image: string): string => (image.includes('@') ? image.slice(image.indexOf('@') + 1) : `sha256:${createHash('sha256').update(image).digest('hex')}`)
+const digestOf = (image: string): string =>
+  image.includes('@') ? image.slice(image.indexOf('@') + 1) : `sha256:${createHash('sha256').update(image).digest('hex')}`
 
 /** The kubelet of every node: image pulls, container starts and crashes, readiness. */
 export function runKubelets(c: Cluster): void {
@@ -115,7 +120,7 @@ export function runKubelets(c: Cluster): void {
       once(c, rt, pod, 'pulling', 'Normal', 'Pulling', `Pulling image "${image}"`)
       void Promise.resolve(c.imageExists(image)).then(
         (ok) => ((rt.pull = ok ? 'ok' : 'missing'), (rt.pullDoneAt = Date.now())),
-        () => ((rt.pull = 'missing'), (rt.pullDoneAt = Date.now())),
+        () => ((rt.pull = 'missing'), (rt.pullDoneAt = Date.now()))
       )
     }
     const base = { name: container.name, image, imageID: '', restartCount: rt.restarts, started: false, ready: false, lastState: {} as any }
@@ -134,7 +139,15 @@ export function runKubelets(c: Cluster): void {
         if (now - failedAt > c.timing.backoffMs * 5) rt.pull = undefined
       }
     } else if (rt.pull === 'ok') {
-      once(c, rt, pod, 'pulled', 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${c.timing.pullMs}ms (${c.timing.pullMs}ms including waiting). Image size: 1048576 bytes.`)
+      once(
+        c,
+        rt,
+        pod,
+        'pulled',
+        'Normal',
+        'Pulled',
+        `Successfully pulled image "${image}" in ${c.timing.pullMs}ms (${c.timing.pullMs}ms including waiting). Image size: 1048576 bytes.`
+      )
       base.imageID = `${image.split('@')[0].replace(/:[^/:]+$/, '')}@${digestOf(image)}`
       const crash = c.faults.crash.get(image)
       if (rt.startedAt === undefined && now - (rt.pullDoneAt ?? now) >= c.timing.startMs) {
@@ -150,23 +163,50 @@ export function runKubelets(c: Cluster): void {
       if (rt.startedAt !== undefined && crash && now - rt.startedAt >= c.timing.startMs) {
         rt.restarts += 1
         rt.crashedAt = now
-        rt.lastTerminated = { exitCode: crash.exitCode ?? 1, reason: 'Error', startedAt: new Date(rt.startedAt).toISOString().replace(/\.\d+Z$/, 'Z'), finishedAt: nowIso, containerID: `containerd://${pod.metadata.uid.replace(/-/g, '')}` }
+        rt.lastTerminated = {
+          exitCode: crash.exitCode ?? 1,
+          reason: 'Error',
+          startedAt: new Date(rt.startedAt).toISOString().replace(/\.\d+Z$/, 'Z'),
+          finishedAt: nowIso,
+          containerID: `containerd://${pod.metadata.uid.replace(/-/g, '')}`
+        }
         rt.startedAt = undefined
         rt.probe = undefined
-        once(c, rt, pod, `backoff${rt.restarts}`, 'Warning', 'BackOff', `Back-off restarting failed container ${container.name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`)
+        once(
+          c,
+          rt,
+          pod,
+          `backoff${rt.restarts}`,
+          'Warning',
+          'BackOff',
+          `Back-off restarting failed container ${container.name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`
+        )
       }
       if (rt.startedAt !== undefined) {
         running = true
         state = { running: { startedAt: new Date(rt.startedAt).toISOString().replace(/\.\d+Z$/, 'Z') } }
         if (!rt.probe?.inFlight && (!rt.probe || now - rt.probe.at >= c.timing.probeMs)) startProbe(c, pod, container, rt)
         ready = rt.probe?.ok === true
-        if (rt.probe && !rt.probe.ok && !rt.probe.inFlight && rt.probe.message) once(c, rt, pod, `unhealthy${rt.restarts}`, 'Warning', 'Unhealthy', `Readiness probe failed: ${rt.probe.message}`)
+        if (rt.probe && !rt.probe.ok && !rt.probe.inFlight && rt.probe.message)
+          once(c, rt, pod, `unhealthy${rt.restarts}`, 'Warning', 'Unhealthy', `Readiness probe failed: ${rt.probe.message}`)
       } else if (rt.crashedAt) {
-        state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${Math.min(300, 10 * 2 ** (rt.restarts - 1))}s restarting failed container=${container.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})` } }
+        state = {
+          waiting: {
+            reason: 'CrashLoopBackOff',
+            message: `back-off ${Math.min(300, 10 * 2 ** (rt.restarts - 1))}s restarting failed container=${container.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`
+          }
+        }
       }
     }
     if (rt.lastTerminated) base.lastState = { terminated: rt.lastTerminated }
-    statuses.push({ ...base, state, started: running, ready, restartCount: rt.restarts, ...(running || rt.lastTerminated ? { containerID: `containerd://${pod.metadata.uid.replace(/-/g, '')}` } : {}) })
+    statuses.push({
+      ...base,
+      state,
+      started: running,
+      ready,
+      restartCount: rt.restarts,
+      ...(running || rt.lastTerminated ? { containerID: `containerd://${pod.metadata.uid.replace(/-/g, '')}` } : {})
+    })
     const t = pod.status?.conditions?.find((x: any) => x.type === 'PodScheduled')?.lastTransitionTime ?? nowIso
     const keep = (type: string, status: string): any => {
       const prev = pod.status?.conditions?.find((x: any) => x.type === type)
@@ -174,18 +214,29 @@ export function runKubelets(c: Cluster): void {
     }
     const status: any = {
       phase: running || rt.crashedAt ? 'Running' : 'Pending',
-      conditions: [keep('PodReadyToStartContainers', rt.pull === 'ok' ? 'True' : 'False'), keep('Initialized', 'True'), keep('Ready', ready ? 'True' : 'False'), keep('ContainersReady', ready ? 'True' : 'False'), { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: t }],
+      conditions: [
+        keep('PodReadyToStartContainers', rt.pull === 'ok' ? 'True' : 'False'),
+        keep('Initialized', 'True'),
+        keep('Ready', ready ? 'True' : 'False'),
+        keep('ContainersReady', ready ? 'True' : 'False'),
+        { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: t }
+      ],
       hostIP: nodes.get(pod.spec.nodeName)?.status?.addresses?.[0]?.address,
       podIP: podIp(pod),
       podIPs: [{ ip: podIp(pod) }],
       startTime: pod.status?.startTime ?? nowIso,
       containerStatuses: statuses,
-      qosClass: pod.status?.qosClass ?? 'BestEffort',
+      qosClass: pod.status?.qosClass ?? 'BestEffort'
     }
     if (JSON.stringify(status) !== JSON.stringify(pod.status)) c.store.update('pods', { ...pod, status })
   }
 }
 
 function defaultLogs(pod: KObject, container: any): string[] {
-  return [`I1204 starting container ${container.name} in pod ${pod.metadata.name}`, `I1204 image ${container.image}`, 'I1204 Started HTTPService at 0.0.0.0:8000', 'I1204 Started Metrics Service at 0.0.0.0:8002']
+  return [
+    `I1204 starting container ${container.name} in pod ${pod.metadata.name}`,
+    `I1204 image ${container.image}`,
+    'I1204 Started HTTPService at 0.0.0.0:8000',
+    'I1204 Started Metrics Service at 0.0.0.0:8002'
+  ]
 }

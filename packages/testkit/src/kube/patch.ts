@@ -15,7 +15,7 @@ const mergeKeys: Record<string, string[]> = {
   tolerations: [],
   imagePullSecrets: ['name'],
   conditions: ['type'],
-  metrics: [],
+  metrics: []
 }
 
 function keyOf(listName: string, item: Json): string | undefined {
@@ -29,9 +29,13 @@ export function applyJsonPatch(doc: Json, ops: Json[]): Json {
   if (!Array.isArray(ops)) throw new StoreError(400, 'BadRequest', 'json patch must be an array of operations')
   let out = structuredClone(doc)
   for (const op of ops) {
-    const parts = String(op.path).split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    const parts = String(op.path)
+      .split('/')
+      .slice(1)
+      .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
     if (op.op === 'test') {
-      if (JSON.stringify(getPath(out, parts)) !== JSON.stringify(op.value)) throw new StoreError(422, 'Invalid', `the server rejected our request due to an error in our request: test failed at ${op.path}`)
+      if (JSON.stringify(getPath(out, parts)) !== JSON.stringify(op.value))
+        throw new StoreError(422, 'Invalid', `the server rejected our request due to an error in our request: test failed at ${op.path}`)
       continue
     }
     if (parts.length === 0) {
@@ -40,14 +44,20 @@ export function applyJsonPatch(doc: Json, ops: Json[]): Json {
     }
     const parent = getPath(out, parts.slice(0, -1))
     const last = parts[parts.length - 1]
-    if (parent === undefined || parent === null) throw new StoreError(422, 'Invalid', `the server rejected our request due to an error in our request: doc is missing path: "${op.path}"`)
+    if (parent === undefined || parent === null)
+      throw new StoreError(422, 'Invalid', `the server rejected our request due to an error in our request: doc is missing path: "${op.path}"`)
     if (op.op === 'add' || op.op === 'replace') {
       if (Array.isArray(parent)) {
         const i = last === '-' ? parent.length : Number(last)
         if (op.op === 'add') parent.splice(i, 0, structuredClone(op.value))
         else parent[i] = structuredClone(op.value)
       } else {
-        if (op.op === 'replace' && !(last in parent)) throw new StoreError(422, 'Invalid', `the server rejected our request due to an error in our request: replace operation does not apply: doc is missing key: ${op.path}`)
+        if (op.op === 'replace' && !(last in parent))
+          throw new StoreError(
+            422,
+            'Invalid',
+            `the server rejected our request due to an error in our request: replace operation does not apply: doc is missing key: ${op.path}`
+          )
         parent[last] = structuredClone(op.value)
       }
     } else if (op.op === 'remove') {
@@ -204,7 +214,13 @@ export function fromFieldsV1(f: Json, prefix: string[] = [], out: FieldSet = new
 const dotted = (path: string): string =>
   path
     .split(SEP)
-    .map((s) => (s.startsWith('f:') ? `.${s.slice(2)}` : `[${Object.entries(JSON.parse(s.slice(2))).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}]`))
+    .map((s) =>
+      s.startsWith('f:')
+        ? `.${s.slice(2)}`
+        : `[${Object.entries(JSON.parse(s.slice(2)))
+            .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+            .join(',')}]`
+    )
     .join('')
 
 export interface ManagedEntry {
@@ -222,7 +238,9 @@ export interface ManagedEntry {
  * leaf fields another manager owns whose value would change; they answer 409 unless `force`.
  */
 export function serverSideApply(live: KObject | undefined, applied: KObject, manager: string, force: boolean, now: string): KObject {
-  const base: KObject = live ? structuredClone(live) : { apiVersion: applied.apiVersion, kind: applied.kind, metadata: { name: applied.metadata.name, namespace: applied.metadata.namespace } }
+  const base: KObject = live
+    ? structuredClone(live)
+    : { apiVersion: applied.apiVersion, kind: applied.kind, metadata: { name: applied.metadata.name, namespace: applied.metadata.namespace } }
   const entries: ManagedEntry[] = structuredClone(base.metadata.managedFields ?? [])
   const mine = fieldsOf(applied)
   const conflicts: { manager: string; apiVersion: string; path: string }[] = []
@@ -238,11 +256,13 @@ export function serverSideApply(live: KObject | undefined, applied: KObject, man
     const byManager = new Map<string, typeof conflicts>()
     for (const c of conflicts) byManager.set(c.manager, [...(byManager.get(c.manager) ?? []), c])
     const parts = [...byManager.entries()].map(([m, cs]) =>
-      cs.length === 1 ? `conflict with "${m}" using ${cs[0].apiVersion}: ${dotted(cs[0].path)}` : `conflicts with "${m}" using ${cs[0].apiVersion}:\n${cs.map((c) => `- ${dotted(c.path)}`).join('\n')}`,
+      cs.length === 1
+        ? `conflict with "${m}" using ${cs[0].apiVersion}: ${dotted(cs[0].path)}`
+        : `conflicts with "${m}" using ${cs[0].apiVersion}:\n${cs.map((c) => `- ${dotted(c.path)}`).join('\n')}`
     )
     const n = conflicts.length
     throw new StoreError(409, 'Conflict', `Apply failed with ${n} conflict${n === 1 ? '' : 's'}: ${parts.join('\n')}`, {
-      causes: conflicts.map((c) => ({ type: 'FieldManagerConflict', message: `conflict with "${c.manager}" using ${c.apiVersion}`, field: dotted(c.path) })),
+      causes: conflicts.map((c) => ({ type: 'FieldManagerConflict', message: `conflict with "${c.manager}" using ${c.apiVersion}`, field: dotted(c.path) }))
     })
   }
   const previous = entries.find((e) => e.manager === manager && e.operation === 'Apply')
@@ -262,7 +282,10 @@ export function serverSideApply(live: KObject | undefined, applied: KObject, man
   }
   const merged = strategicMerge(base, stripStatus(applied))
   const kept = others.filter((e) => Object.keys(e.fieldsV1).length > 0)
-  merged.metadata.managedFields = [...kept, { manager, operation: 'Apply', apiVersion: applied.apiVersion, time: now, fieldsType: 'FieldsV1', fieldsV1: toFieldsV1(mine) }]
+  merged.metadata.managedFields = [
+    ...kept,
+    { manager, operation: 'Apply', apiVersion: applied.apiVersion, time: now, fieldsType: 'FieldsV1', fieldsV1: toFieldsV1(mine) }
+  ]
   return merged
 }
 
@@ -291,7 +314,15 @@ export function recordUpdate(before: KObject | undefined, after: KObject, manage
     const segs = p.split(SEP)
     for (let i = 1; i <= segs.length; i++) set.add(segs.slice(0, i).join(SEP))
   }
-  const entry: ManagedEntry = { manager, operation: 'Update', apiVersion: after.apiVersion, time: now, fieldsType: 'FieldsV1', fieldsV1: toFieldsV1(set), ...(subresource ? { subresource } : {}) }
+  const entry: ManagedEntry = {
+    manager,
+    operation: 'Update',
+    apiVersion: after.apiVersion,
+    time: now,
+    fieldsType: 'FieldsV1',
+    fieldsV1: toFieldsV1(set),
+    ...(subresource ? { subresource } : {})
+  }
   after.metadata.managedFields = [...entries.filter((e) => e !== mine && Object.keys(e.fieldsV1).length > 0), entry]
 }
 

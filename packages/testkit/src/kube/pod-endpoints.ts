@@ -40,7 +40,16 @@ function containerPort(pod: KObject, port: string | number | undefined): number 
 let roundRobin = 0
 
 /** …/pods/NAME:PORT/proxy/… and …/services/NAME:PORT/proxy/… forwarded to the pods' simulated servers. */
-export async function serveProxy(c: Cluster, plural: string, ns: string | undefined, rawName: string, rest: string, q: URLSearchParams, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+export async function serveProxy(
+  c: Cluster,
+  plural: string,
+  ns: string | undefined,
+  rawName: string,
+  rest: string,
+  q: URLSearchParams,
+  req: http.IncomingMessage,
+  res: http.ServerResponse
+): Promise<void> {
   const { name, port } = splitNamePort(rawName)
   let pod: KObject | undefined
   let target: number | undefined
@@ -48,20 +57,32 @@ export async function serveProxy(c: Cluster, plural: string, ns: string | undefi
     pod = c.store.get('pods', ns, name)
     if (!pod) throw new StoreError(404, 'NotFound', `pods "${name}" not found`)
     target = containerPort(pod, port)
-    if (!pod.status?.podIP || !c.runtime.get(pod.metadata.uid)?.startedAt) throw new StoreError(503, 'ServiceUnavailable', `error trying to reach service: dial tcp ${pod.status?.podIP ?? ''}:${target}: connect: connection refused`)
+    if (!pod.status?.podIP || !c.runtime.get(pod.metadata.uid)?.startedAt)
+      throw new StoreError(
+        503,
+        'ServiceUnavailable',
+        `error trying to reach service: dial tcp ${pod.status?.podIP ?? ''}:${target}: connect: connection refused`
+      )
   } else if (plural === 'services') {
     const svc = c.store.get('services', ns, name)
     if (!svc) throw new StoreError(404, 'NotFound', `services "${name}" not found`)
-    const sp = (svc.spec.ports ?? []).find((p: any) => port === undefined || p.name === port || String(p.port) === port) ?? (port === undefined ? svc.spec.ports?.[0] : undefined)
+    const sp =
+      (svc.spec.ports ?? []).find((p: any) => port === undefined || p.name === port || String(p.port) === port) ??
+      (port === undefined ? svc.spec.ports?.[0] : undefined)
     if (!sp) throw new StoreError(503, 'ServiceUnavailable', `no endpoints available for service "${name}"`)
-    const ready = c.store.list('pods', ns).filter((p) => isPodReady(p) && matchesSelector(p.metadata.labels, { matchLabels: svc.spec.selector ?? {} }) && Object.keys(svc.spec.selector ?? {}).length > 0)
+    const ready = c.store
+      .list('pods', ns)
+      .filter(
+        (p) => isPodReady(p) && matchesSelector(p.metadata.labels, { matchLabels: svc.spec.selector ?? {} }) && Object.keys(svc.spec.selector ?? {}).length > 0
+      )
     if (ready.length === 0) throw new StoreError(503, 'ServiceUnavailable', `no endpoints available for service "${name}"`)
     pod = ready[roundRobin++ % ready.length]
     target = containerPort(pod, sp.targetPort ?? sp.port)
   } else throw new StoreError(404, 'NotFound', `the server could not find the requested resource`)
   if (target === undefined) throw new StoreError(503, 'ServiceUnavailable', `no endpoints available for service "${name}"`)
   const backend = await c.backends.target(pod, target)
-  if (!backend) throw new StoreError(503, 'ServiceUnavailable', `error trying to reach service: dial tcp ${pod.status?.podIP}:${target}: connect: connection refused`)
+  if (!backend)
+    throw new StoreError(503, 'ServiceUnavailable', `error trying to reach service: dial tcp ${pod.status?.podIP}:${target}: connect: connection refused`)
   const qs = q.toString()
   const headers = { ...req.headers }
   delete headers.authorization

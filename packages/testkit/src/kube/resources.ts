@@ -13,7 +13,16 @@ export interface ResourceType {
 }
 
 const all = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch']
-const r = (group: string, version: string, kind: string, plural: string, namespaced: boolean, shortNames: string[], subresources: string[] = [], verbs = all): ResourceType => ({
+const r = (
+  group: string,
+  version: string,
+  kind: string,
+  plural: string,
+  namespaced: boolean,
+  shortNames: string[],
+  subresources: string[] = [],
+  verbs = all
+): ResourceType => ({
   group,
   version,
   kind,
@@ -23,7 +32,7 @@ const r = (group: string, version: string, kind: string, plural: string, namespa
   shortNames,
   categories: ['Pod', 'Service', 'Deployment', 'ReplicaSet', 'DaemonSet', 'HorizontalPodAutoscaler'].includes(kind) ? ['all'] : undefined,
   subresources,
-  verbs,
+  verbs
 })
 
 export const resourceTypes: ResourceType[] = [
@@ -40,7 +49,7 @@ export const resourceTypes: ResourceType[] = [
   r('policy', 'v1', 'PodDisruptionBudget', 'poddisruptionbudgets', true, ['pdb'], ['status']),
   r('autoscaling', 'v2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', true, ['hpa'], ['status']),
   r('authentication.k8s.io', 'v1', 'SelfSubjectReview', 'selfsubjectreviews', false, [], [], ['create']),
-  r('authorization.k8s.io', 'v1', 'SelfSubjectAccessReview', 'selfsubjectaccessreviews', false, [], [], ['create']),
+  r('authorization.k8s.io', 'v1', 'SelfSubjectAccessReview', 'selfsubjectaccessreviews', false, [], [], ['create'])
 ]
 
 export function apiVersionOf(t: ResourceType): string {

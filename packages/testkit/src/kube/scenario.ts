@@ -35,7 +35,12 @@ let ipCounter = 10
 
 export function createScenario(c: Cluster): Scenario {
   const ensureNamespace = (name: string): void => {
-    if (!c.store.get('namespaces', undefined, name)) c.store.create('namespaces', { metadata: { name, labels: { 'kubernetes.io/metadata.name': name } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } })
+    if (!c.store.get('namespaces', undefined, name))
+      c.store.create('namespaces', {
+        metadata: { name, labels: { 'kubernetes.io/metadata.name': name } },
+        spec: { finalizers: ['kubernetes'] },
+        status: { phase: 'Active' }
+      })
   }
   const daemonSet = (ns: string, name: string, labels: Record<string, string>, image: string, ports: { name: string; containerPort: number }[]): void => {
     ensureNamespace(ns)
@@ -46,9 +51,13 @@ export function createScenario(c: Cluster): Scenario {
         selector: { matchLabels: labels },
         template: {
           metadata: { labels },
-          spec: { nodeSelector: { 'nvidia.com/gpu.present': 'true' }, tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }], containers: [{ name, image, ports, resources: {} }] },
-        },
-      },
+          spec: {
+            nodeSelector: { 'nvidia.com/gpu.present': 'true' },
+            tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
+            containers: [{ name, image, ports, resources: {} }]
+          }
+        }
+      }
     })
   }
   const removeDaemonSet = (ns: string, name: string): void => {
@@ -69,17 +78,40 @@ export function createScenario(c: Cluster): Scenario {
             'kubernetes.io/arch': 'amd64',
             'node.kubernetes.io/instance-type': n.instanceType ?? (gpus ? 'g5.xlarge' : 'm5.large'),
             ...(gpus ? { 'nvidia.com/gpu.present': 'true' } : {}),
-            ...n.labels,
-          },
+            ...n.labels
+          }
         },
-        spec: { ...(n.taints?.length ? { taints: n.taints } : {}), ...(n.unschedulable ? { unschedulable: true } : {}), providerID: `aws:///us-east-1a/i-${n.name.replace(/[^a-z0-9]/g, '').slice(0, 17)}` },
+        spec: {
+          ...(n.taints?.length ? { taints: n.taints } : {}),
+          ...(n.unschedulable ? { unschedulable: true } : {}),
+          providerID: `aws:///us-east-1a/i-${n.name.replace(/[^a-z0-9]/g, '').slice(0, 17)}`
+        },
         status: {
           capacity: { cpu: n.cpu ?? '4', memory: n.memory ?? '16Gi', pods: '110' },
           allocatable: { cpu: n.cpu ?? '4', memory: n.memory ?? '16Gi', pods: '110' },
-          conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: c.clock.iso(), lastTransitionTime: c.clock.iso() }],
-          addresses: [{ type: 'InternalIP', address: ip }, { type: 'Hostname', address: n.name }],
-          nodeInfo: { kubeletVersion: 'v1.32.4-eks-1234567', containerRuntimeVersion: 'containerd://1.7.27', osImage: 'Amazon Linux 2023', kernelVersion: '6.1.134', architecture: 'amd64', operatingSystem: 'linux' },
-        },
+          conditions: [
+            {
+              type: 'Ready',
+              status: 'True',
+              reason: 'KubeletReady',
+              message: 'kubelet is posting ready status',
+              lastHeartbeatTime: c.clock.iso(),
+              lastTransitionTime: c.clock.iso()
+            }
+          ],
+          addresses: [
+            { type: 'InternalIP', address: ip },
+            { type: 'Hostname', address: n.name }
+          ],
+          nodeInfo: {
+            kubeletVersion: 'v1.32.4-eks-1234567',
+            containerRuntimeVersion: 'containerd://1.7.27',
+            osImage: 'Amazon Linux 2023',
+            kernelVersion: '6.1.134',
+            architecture: 'amd64',
+            operatingSystem: 'linux'
+          }
+        }
       })
     },
     removeNode(name) {
@@ -88,11 +120,15 @@ export function createScenario(c: Cluster): Scenario {
       for (const p of c.store.list('pods')) if (p.spec.nodeName === name) c.store.delete('pods', p.metadata.namespace, p.metadata.name)
     },
     devicePlugin(present) {
-      if (present) daemonSet('kube-system', 'nvidia-device-plugin-daemonset', { name: 'nvidia-device-plugin-ds' }, 'nvcr.io/nvidia/k8s-device-plugin:v0.17.0', [])
+      if (present)
+        daemonSet('kube-system', 'nvidia-device-plugin-daemonset', { name: 'nvidia-device-plugin-ds' }, 'nvcr.io/nvidia/k8s-device-plugin:v0.17.0', [])
       else removeDaemonSet('kube-system', 'nvidia-device-plugin-daemonset')
     },
     dcgmExporter(present, namespace = 'gpu-monitoring') {
-      if (present) daemonSet(namespace, 'dcgm-exporter', { app: 'dcgm-exporter' }, 'nvcr.io/nvidia/k8s/dcgm-exporter:3.3.9-3.6.1-ubuntu22.04', [{ name: 'metrics', containerPort: 9400 }])
+      if (present)
+        daemonSet(namespace, 'dcgm-exporter', { app: 'dcgm-exporter' }, 'nvcr.io/nvidia/k8s/dcgm-exporter:3.3.9-3.6.1-ubuntu22.04', [
+          { name: 'metrics', containerPort: 9400 }
+        ])
       else removeDaemonSet(namespace, 'dcgm-exporter')
     },
     setMetric(namespace, name, value) {
@@ -116,6 +152,6 @@ export function createScenario(c: Cluster): Scenario {
     },
     setLogs(namespace, pod, container, lines) {
       c.logs.set(logKey({ metadata: { namespace, name: pod } } as never, container), lines)
-    },
+    }
   }
 }

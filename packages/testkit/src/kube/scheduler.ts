@@ -79,11 +79,18 @@ export function schedule(pod: KObject, nodes: KObject[], pods: KObject[]): Sched
     }
     for (const r of why) reasons.set(r, (reasons.get(r) ?? 0) + 1)
     // Only resource shortfalls could be solved by evicting lower-priority pods; none are lower here.
-    const p = why[0].startsWith('Insufficient') || why[0] === 'Too many pods' ? 'No preemption victims found for incoming pod' : 'Preemption is not helpful for scheduling'
+    const p =
+      why[0].startsWith('Insufficient') || why[0] === 'Too many pods'
+        ? 'No preemption victims found for incoming pod'
+        : 'Preemption is not helpful for scheduling'
     preemption.set(p, (preemption.get(p) ?? 0) + 1)
   }
   if (best) return { node: best.name }
-  const fmt = (m: Map<string, number>): string => [...m.entries()].map(([k, v]) => `${v} ${k}`).sort().join(', ')
+  const fmt = (m: Map<string, number>): string =>
+    [...m.entries()]
+      .map(([k, v]) => `${v} ${k}`)
+      .sort()
+      .join(', ')
   const n = nodes.length
   if (n === 0) return { message: 'no nodes available to schedule pods' }
   return { message: `0/${n} nodes are available: ${fmt(reasons)}. preemption: 0/${n} nodes are available: ${fmt(preemption)}.` }

@@ -7,7 +7,17 @@ import { Clock, createCluster, reconcileNodes, type Cluster, type ImageExists, t
 import { reconcileWorkloads } from './workload-controllers.js'
 import { runKubelets, runScheduler } from './kubelet.js'
 import { reconcileHpa } from './hpa-controller.js'
-import { handleResource, parseRoute, rbacAuthorizer, forbiddenMessage, sendStoreError, verbOf, type Authorizer, type Identity, type RbacRule } from './api-handler.js'
+import {
+  handleResource,
+  parseRoute,
+  rbacAuthorizer,
+  forbiddenMessage,
+  sendStoreError,
+  verbOf,
+  type Authorizer,
+  type Identity,
+  type RbacRule
+} from './api-handler.js'
 import { apiGroupList, apiVersions, openApiDoc, openApiRoot, resourceList, versionInfo } from './discovery.js'
 import { sendJson, sendStatus } from './http-util.js'
 import type { WatchControls } from './watch.js'
@@ -98,32 +108,60 @@ export async function startKubeSimulator(opts: KubeSimulatorOptions = {}): Promi
     timing,
     // System DaemonSets (device plugin, exporter) always pull; the hook decides for workloads.
     imageExists: (ref) => /nvcr\.io\/nvidia\/(k8s-device-plugin|k8s\/dcgm-exporter)/.test(ref) || userImageExists(ref),
-    podBackend: (pod, port) => opts.podBackend?.(pod, port) ?? minimalBackend(pod, port),
+    podBackend: (pod, port) => opts.podBackend?.(pod, port) ?? minimalBackend(pod, port)
   })
   const tokens = opts.tokens ?? { [ADMIN]: { username: 'kubernetes-admin', groups: ['system:masters', 'system:authenticated'] } }
   const authenticate = opts.authenticate ?? (async (t: string) => tokens[t] ?? null)
   const authorize = opts.authorize ?? (opts.rbac ? rbacAuthorizer(opts.rbac) : () => true)
-  const watch: WatchControls & { authorize: Authorizer } = { open: new Set(), expire: { count: 0, mode: 'http' }, bookmarkMs: opts.bookmarkMs ?? 1000, authorize }
+  const watch: WatchControls & { authorize: Authorizer } = {
+    open: new Set(),
+    expire: { count: 0, mode: 'http' },
+    bookmarkMs: opts.bookmarkMs ?? 1000,
+    authorize
+  }
   const requests: RequestRecord[] = []
   const requestFaults: (RequestFault & { left: number })[] = []
   const errors: Error[] = []
-  for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) cluster.store.create('namespaces', { metadata: { name: ns, labels: { 'kubernetes.io/metadata.name': ns } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } })
+  for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease'])
+    cluster.store.create('namespaces', {
+      metadata: { name: ns, labels: { 'kubernetes.io/metadata.name': ns } },
+      spec: { finalizers: ['kubernetes'] },
+      status: { phase: 'Active' }
+    })
 
   let host = ''
   const handler = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'https://sim')
-    const record: RequestRecord = { method: req.method ?? 'GET', path: url.pathname + url.search, userAgent: String(req.headers['user-agent'] ?? ''), command: req.headers['kubectl-command'] as string | undefined, at: Date.now() }
+    const record: RequestRecord = {
+      method: req.method ?? 'GET',
+      path: url.pathname + url.search,
+      userAgent: String(req.headers['user-agent'] ?? ''),
+      command: req.headers['kubectl-command'] as string | undefined,
+      at: Date.now()
+    }
     requests.push(record)
     res.on('finish', () => (record.status = res.statusCode))
     try {
       const auth = String(req.headers.authorization ?? '')
       const user = auth.startsWith('Bearer ') ? await authenticate(auth.slice(7)) : null
       if (!user) return sendStatus(res, 401, 'Unauthorized', 'Unauthorized')
-      const fault = requestFaults.find((f) => f.left > 0 && (!f.method || f.method === req.method) && (!f.path || (typeof f.path === 'string' ? record.path.includes(f.path) : f.path.test(record.path))))
+      const fault = requestFaults.find(
+        (f) =>
+          f.left > 0 &&
+          (!f.method || f.method === req.method) &&
+          (!f.path || (typeof f.path === 'string' ? record.path.includes(f.path) : f.path.test(record.path)))
+      )
       if (fault) {
         fault.left--
         const reason = fault.status === 429 ? 'TooManyRequests' : fault.status === 503 ? 'ServiceUnavailable' : 'InternalError'
-        return sendStatus(res, fault.status, reason, fault.message ?? (fault.status === 429 ? 'Too many requests, please try again later.' : 'the server is currently unable to handle the request'), undefined, fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : {})
+        return sendStatus(
+          res,
+          fault.status,
+          reason,
+          fault.message ?? (fault.status === 429 ? 'Too many requests, please try again later.' : 'the server is currently unable to handle the request'),
+          undefined,
+          fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : {}
+        )
       }
       const p = url.pathname.replace(/\/+$/, '') || '/'
       if (p === '/version') return sendJson(res, 200, versionInfo)
@@ -146,8 +184,16 @@ export async function startKubeSimulator(opts: KubeSimulatorOptions = {}): Promi
       }
       const route = parseRoute(url.pathname)
       if (!route) return sendStatus(res, 404, 'NotFound', 'the server could not find the requested resource')
-      const attrs = { verb: verbOf(req.method ?? 'GET', route, url.searchParams), group: route.type.group, resource: route.type.plural, subresource: route.subresource, namespace: route.namespace, name: route.name }
-      if (!authorize(user, attrs)) return sendStatus(res, 403, 'Forbidden', forbiddenMessage(user, attrs), { name: route.name, group: route.type.group, kind: route.type.plural })
+      const attrs = {
+        verb: verbOf(req.method ?? 'GET', route, url.searchParams),
+        group: route.type.group,
+        resource: route.type.plural,
+        subresource: route.subresource,
+        namespace: route.namespace,
+        name: route.name
+      }
+      if (!authorize(user, attrs))
+        return sendStatus(res, 403, 'Forbidden', forbiddenMessage(user, attrs), { name: route.name, group: route.type.group, kind: route.type.plural })
       await handleResource(cluster, watch, user, req, res, route, url.searchParams)
     } catch (e) {
       if (!res.headersSent) sendStoreError(res, e)
@@ -192,7 +238,16 @@ export async function startKubeSimulator(opts: KubeSimulatorOptions = {}): Promi
     errors,
     kubeconfig(k = {}) {
       const user = k.exec
-        ? { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: k.exec.command, args: k.exec.args ?? [], env: Object.entries(k.exec.env ?? {}).map(([name, value]) => ({ name, value })), interactiveMode: 'Never', provideClusterInfo: true } }
+        ? {
+            exec: {
+              apiVersion: 'client.authentication.k8s.io/v1',
+              command: k.exec.command,
+              args: k.exec.args ?? [],
+              env: Object.entries(k.exec.env ?? {}).map(([name, value]) => ({ name, value })),
+              interactiveMode: 'Never',
+              provideClusterInfo: true
+            }
+          }
         : { token: k.token ?? ADMIN }
       return toYaml({
         apiVersion: 'v1',
@@ -200,7 +255,7 @@ export async function startKubeSimulator(opts: KubeSimulatorOptions = {}): Promi
         clusters: [{ name: clusterName, cluster: { server: url, 'certificate-authority-data': caData } }],
         users: [{ name: `${clusterName}-user`, user }],
         contexts: [{ name: clusterName, context: { cluster: clusterName, user: `${clusterName}-user`, ...(k.namespace ? { namespace: k.namespace } : {}) } }],
-        'current-context': clusterName,
+        'current-context': clusterName
       })
     },
     faults: {
@@ -217,7 +272,7 @@ export async function startKubeSimulator(opts: KubeSimulatorOptions = {}): Promi
       },
       compact() {
         cluster.store.compact()
-      },
+      }
     },
     async close() {
       clearInterval(timer)
@@ -225,6 +280,6 @@ export async function startKubeSimulator(opts: KubeSimulatorOptions = {}): Promi
       server.closeAllConnections?.()
       await new Promise<void>((r) => server.close(() => r()))
       await cluster.backends.closeAll()
-    },
+    }
   }
 }

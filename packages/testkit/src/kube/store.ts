@@ -33,7 +33,10 @@ export class Store {
   rv = 100
   /** Oldest resourceVersion a watch may resume from. */
   compactedRv = 0
-  constructor(private readonly now: () => Date, private readonly historyLimit = 5000) {}
+  constructor(
+    private readonly now: () => Date,
+    private readonly historyLimit = 5000
+  ) {}
 
   get(plural: string, namespace: string | undefined, name: string): KObject | undefined {
     const o = this.objects.get(key(plural, namespace, name))
@@ -60,7 +63,9 @@ export class Store {
     o.apiVersion = apiVersionOf(t)
     o.kind = t.kind
     o.metadata.uid ??= randomUUID()
-    o.metadata.creationTimestamp ??= this.now().toISOString().replace(/\.\d+Z$/, 'Z')
+    o.metadata.creationTimestamp ??= this.now()
+      .toISOString()
+      .replace(/\.\d+Z$/, 'Z')
     if (!t.namespaced) delete o.metadata.namespace
     if (['deployments', 'replicasets', 'daemonsets', 'horizontalpodautoscalers', 'poddisruptionbudgets'].includes(plural)) o.metadata.generation = 1
     o.metadata.resourceVersion = String(++this.rv)
@@ -77,7 +82,11 @@ export class Store {
     const cur = this.objects.get(k)
     if (!cur) throw new StoreError(404, 'NotFound', `${resourceLabel(plural)} "${obj.metadata.name}" not found`)
     if (opts.expectRv && opts.expectRv !== cur.metadata.resourceVersion) {
-      throw new StoreError(409, 'Conflict', `Operation cannot be fulfilled on ${resourceLabel(plural)} "${obj.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`)
+      throw new StoreError(
+        409,
+        'Conflict',
+        `Operation cannot be fulfilled on ${resourceLabel(plural)} "${obj.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`
+      )
     }
     const o = structuredClone(obj)
     delete o.__plural
@@ -145,7 +154,12 @@ function strip(o: KObject): KObject {
 }
 
 export class StoreError extends Error {
-  constructor(readonly code: number, readonly reason: string, message: string, readonly details?: unknown) {
+  constructor(
+    readonly code: number,
+    readonly reason: string,
+    message: string,
+    readonly details?: unknown
+  ) {
     super(message)
   }
 }
@@ -178,6 +192,11 @@ export function templateHash(value: unknown): string {
 /** JSON with sorted keys, so equal objects compare equal whatever order their keys came in. */
 export function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`
-  if (v && typeof v === 'object') return `{${Object.keys(v).sort().filter((k) => (v as Record<string, unknown>)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`
+  if (v && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`
   return JSON.stringify(v)
 }

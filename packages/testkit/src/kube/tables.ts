@@ -29,7 +29,10 @@ const name: Column = { name: 'Name', format: 'name', cell: (o) => o.metadata.nam
 const age: Column = { name: 'Age', type: 'string', cell: (o, now) => humanAge(now - Date.parse(o.metadata.creationTimestamp)) }
 const images = (t: any): string => (t?.spec?.containers ?? []).map((c: any) => c.image).join(',')
 const containers = (t: any): string => (t?.spec?.containers ?? []).map((c: any) => c.name).join(',')
-const selector = (s: any): string => Object.entries(s?.matchLabels ?? s ?? {}).map(([k, v]) => `${k}=${v}`).join(',')
+const selector = (s: any): string =>
+  Object.entries(s?.matchLabels ?? s ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',')
 
 function podStatus(p: KObject): string {
   if (p.metadata.deletionTimestamp) return 'Terminating'
@@ -42,7 +45,11 @@ function podStatus(p: KObject): string {
 function restarts(p: KObject, now: number): string {
   const cs = p.status?.containerStatuses ?? []
   const n = cs.reduce((a: number, c: any) => a + (c.restartCount ?? 0), 0)
-  const last = cs.map((c: any) => c.lastState?.terminated?.finishedAt).filter(Boolean).sort().pop()
+  const last = cs
+    .map((c: any) => c.lastState?.terminated?.finishedAt)
+    .filter(Boolean)
+    .sort()
+    .pop()
   return last ? `${n} (${humanAge(now - Date.parse(last))} ago)` : String(n)
 }
 
@@ -56,7 +63,8 @@ function hpaTargets(h: KObject): string {
       const cur = h.status?.currentMetrics?.[i]
       if (m.type === 'Resource') return `${cur?.resource?.current?.averageUtilization ?? '<unknown>'}${cur ? '%' : ''}/${m.resource.target.averageUtilization}%`
       if (m.type === 'Pods') return `${cur?.pods?.current?.averageValue ?? '<unknown>'}/${m.pods.target.averageValue}`
-      if (m.type === 'External') return `${cur?.external?.current?.value ?? cur?.external?.current?.averageValue ?? '<unknown>'}/${m.external.target.value ?? m.external.target.averageValue}${m.external.target.averageValue ? ' (avg)' : ''}`
+      if (m.type === 'External')
+        return `${cur?.external?.current?.value ?? cur?.external?.current?.averageValue ?? '<unknown>'}/${m.external.target.value ?? m.external.target.averageValue}${m.external.target.averageValue ? ' (avg)' : ''}`
       return '<unknown>'
     })
     .join(', ')
@@ -65,11 +73,23 @@ function hpaTargets(h: KObject): string {
 const columns: Record<string, Column[]> = {
   nodes: [
     name,
-    { name: 'Status', cell: (n) => ((n.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True') ? 'Ready' : 'NotReady') + (n.spec?.unschedulable ? ',SchedulingDisabled' : '') },
-    { name: 'Roles', cell: (n) => Object.keys(n.metadata.labels ?? {}).filter((k) => k.startsWith('node-role.kubernetes.io/')).map((k) => k.split('/')[1]).join(',') || '<none>' },
+    {
+      name: 'Status',
+      cell: (n) =>
+        ((n.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True') ? 'Ready' : 'NotReady') +
+        (n.spec?.unschedulable ? ',SchedulingDisabled' : '')
+    },
+    {
+      name: 'Roles',
+      cell: (n) =>
+        Object.keys(n.metadata.labels ?? {})
+          .filter((k) => k.startsWith('node-role.kubernetes.io/'))
+          .map((k) => k.split('/')[1])
+          .join(',') || '<none>'
+    },
     age,
     { name: 'Version', cell: (n) => n.status?.nodeInfo?.kubeletVersion ?? '' },
-    { name: 'Internal-IP', priority: 1, cell: (n) => n.status?.addresses?.find((a: any) => a.type === 'InternalIP')?.address ?? '<none>' },
+    { name: 'Internal-IP', priority: 1, cell: (n) => n.status?.addresses?.find((a: any) => a.type === 'InternalIP')?.address ?? '<none>' }
   ],
   pods: [
     name,
@@ -80,7 +100,7 @@ const columns: Record<string, Column[]> = {
     { name: 'IP', priority: 1, cell: (p) => p.status?.podIP ?? '<none>' },
     { name: 'Node', priority: 1, cell: (p) => p.spec?.nodeName ?? '<none>' },
     { name: 'Nominated Node', priority: 1, cell: () => '<none>' },
-    { name: 'Readiness Gates', priority: 1, cell: () => '<none>' },
+    { name: 'Readiness Gates', priority: 1, cell: () => '<none>' }
   ],
   deployments: [
     name,
@@ -90,7 +110,7 @@ const columns: Record<string, Column[]> = {
     age,
     { name: 'Containers', priority: 1, cell: (d) => containers(d.spec?.template) },
     { name: 'Images', priority: 1, cell: (d) => images(d.spec?.template) },
-    { name: 'Selector', priority: 1, cell: (d) => selector(d.spec?.selector) },
+    { name: 'Selector', priority: 1, cell: (d) => selector(d.spec?.selector) }
   ],
   replicasets: [
     name,
@@ -100,7 +120,7 @@ const columns: Record<string, Column[]> = {
     age,
     { name: 'Containers', priority: 1, cell: (r) => containers(r.spec?.template) },
     { name: 'Images', priority: 1, cell: (r) => images(r.spec?.template) },
-    { name: 'Selector', priority: 1, cell: (r) => selector(r.spec?.selector) },
+    { name: 'Selector', priority: 1, cell: (r) => selector(r.spec?.selector) }
   ],
   daemonsets: [
     name,
@@ -110,7 +130,7 @@ const columns: Record<string, Column[]> = {
     { name: 'Up-to-date', type: 'integer', cell: (d) => d.status?.updatedNumberScheduled ?? 0 },
     { name: 'Available', type: 'integer', cell: (d) => d.status?.numberAvailable ?? 0 },
     { name: 'Node Selector', cell: (d) => selector(d.spec?.template?.spec?.nodeSelector) || '<none>' },
-    age,
+    age
   ],
   services: [
     name,
@@ -119,7 +139,7 @@ const columns: Record<string, Column[]> = {
     { name: 'External-IP', cell: () => '<none>' },
     { name: 'Port(s)', cell: servicePorts },
     age,
-    { name: 'Selector', priority: 1, cell: (s) => selector(s.spec?.selector) || '<none>' },
+    { name: 'Selector', priority: 1, cell: (s) => selector(s.spec?.selector) || '<none>' }
   ],
   horizontalpodautoscalers: [
     name,
@@ -128,14 +148,14 @@ const columns: Record<string, Column[]> = {
     { name: 'MinPods', type: 'integer', cell: (h) => h.spec?.minReplicas ?? 1 },
     { name: 'MaxPods', type: 'integer', cell: (h) => h.spec?.maxReplicas },
     { name: 'Replicas', type: 'integer', cell: (h) => h.status?.currentReplicas ?? 0 },
-    age,
+    age
   ],
   poddisruptionbudgets: [
     name,
     { name: 'Min Available', cell: (p) => p.spec?.minAvailable ?? 'N/A' },
     { name: 'Max Unavailable', cell: (p) => p.spec?.maxUnavailable ?? 'N/A' },
     { name: 'Allowed Disruptions', type: 'integer', cell: (p) => p.status?.disruptionsAllowed ?? 0 },
-    age,
+    age
   ],
   namespaces: [name, { name: 'Status', cell: (n) => n.status?.phase ?? 'Active' }, age],
   configmaps: [name, { name: 'Data', type: 'integer', cell: (c) => Object.keys(c.data ?? {}).length }, age],
@@ -145,8 +165,8 @@ const columns: Record<string, Column[]> = {
     { name: 'Type', cell: (e) => e.type },
     { name: 'Reason', cell: (e) => e.reason },
     { name: 'Object', cell: (e) => `${String(e.involvedObject?.kind).toLowerCase()}/${e.involvedObject?.name}` },
-    { name: 'Message', cell: (e) => e.message },
-  ],
+    { name: 'Message', cell: (e) => e.message }
+  ]
 }
 
 export function toTable(plural: string, items: KObject[], resourceVersion: string, now: number): unknown {
@@ -158,7 +178,7 @@ export function toTable(plural: string, items: KObject[], resourceVersion: strin
     columnDefinitions: cols.map((c) => ({ name: c.name, type: c.type ?? 'string', format: c.format ?? '', description: c.name, priority: c.priority ?? 0 })),
     rows: items.map((o) => ({
       cells: cols.map((c) => c.cell(o, now)),
-      object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata },
-    })),
+      object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata }
+    }))
   }
 }

@@ -23,8 +23,8 @@ export function simulatorTls(): Promise<SimulatorTls> {
       notAfterDate,
       extensions: [
         { name: 'basicConstraints', cA: true, critical: true },
-        { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
-      ],
+        { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true }
+      ]
     } as never)
     const leaf = await generate([{ name: 'commonName', value: 'kube-apiserver' }], {
       keyType: 'ec',
@@ -36,8 +36,14 @@ export function simulatorTls(): Promise<SimulatorTls> {
         { name: 'basicConstraints', cA: false },
         { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
         { name: 'extKeyUsage', serverAuth: true },
-        { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] },
-      ],
+        {
+          name: 'subjectAltName',
+          altNames: [
+            { type: 7, ip: '127.0.0.1' },
+            { type: 2, value: 'localhost' }
+          ]
+        }
+      ]
     } as never)
     return { caPem: ca.cert, cert: leaf.cert, key: leaf.private }
   })()

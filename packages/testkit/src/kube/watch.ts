@@ -16,7 +16,15 @@ export interface WatchControls {
  * KUBECTL-WIRE.md §4), BOOKMARKs when asked, the end after timeoutSeconds, and 410 for a
  * resourceVersion older than the kept history.
  */
-export function serveWatch(store: Store, controls: WatchControls, gvk: { apiVersion: string; kind: string }, plural: string, namespace: string | undefined, q: URLSearchParams, res: http.ServerResponse): void {
+export function serveWatch(
+  store: Store,
+  controls: WatchControls,
+  gvk: { apiVersion: string; kind: string },
+  plural: string,
+  namespace: string | undefined,
+  q: URLSearchParams,
+  res: http.ServerResponse
+): void {
   const labels = parseLabelSelector(q.get('labelSelector'))
   const fields = q.get('fieldSelector')
   const match = (o: KObject): boolean => matchLabels(o.metadata.labels, labels) && matchFields(o, fields)
@@ -33,7 +41,7 @@ export function serveWatch(store: Store, controls: WatchControls, gvk: { apiVers
     res.end(JSON.stringify({ type: 'ERROR', object: body }) + '\n')
     return
   }
-  let initial: StoreEvent[] = []
+  let initial: StoreEvent[]
   if (!rvParam || rvParam === '0') {
     initial = store.list(plural, namespace).map((o) => ({ rv: Number(o.metadata.resourceVersion), type: 'ADDED' as const, plural, object: o }))
   } else {
@@ -54,11 +62,14 @@ export function serveWatch(store: Store, controls: WatchControls, gvk: { apiVers
   }
   for (const ev of initial) write(ev)
   const unsubscribe = store.watch({ plural, namespace, send: write })
-  const bookmarks = q.get('allowWatchBookmarks') === 'true'
-    ? setInterval(() => {
-        res.write(JSON.stringify({ type: 'BOOKMARK', object: { kind: gvk.kind, apiVersion: gvk.apiVersion, metadata: { resourceVersion: String(store.rv) } } }) + '\n')
-      }, controls.bookmarkMs)
-    : undefined
+  const bookmarks =
+    q.get('allowWatchBookmarks') === 'true'
+      ? setInterval(() => {
+          res.write(
+            JSON.stringify({ type: 'BOOKMARK', object: { kind: gvk.kind, apiVersion: gvk.apiVersion, metadata: { resourceVersion: String(store.rv) } } }) + '\n'
+          )
+        }, controls.bookmarkMs)
+      : undefined
   const timeout = Number(q.get('timeoutSeconds') ?? 0)
   const timer = timeout > 0 ? setTimeout(() => end(), timeout * 1000) : undefined
   const end = (): void => {

@@ -25,16 +25,31 @@ function resolveIntOrPercent(v: unknown, total: number, roundUp: boolean, dflt: 
   return Number(s)
 }
 
-const skipAnnotations = new Set([REV, 'deployment.kubernetes.io/desired-replicas', 'deployment.kubernetes.io/max-replicas', 'kubectl.kubernetes.io/last-applied-configuration'])
+const skipAnnotations = new Set([
+  REV,
+  'deployment.kubernetes.io/desired-replicas',
+  'deployment.kubernetes.io/max-replicas',
+  'kubectl.kubernetes.io/last-applied-configuration'
+])
 
 function scaleRs(c: Cluster, d: KObject, rs: KObject, to: number, surge: number): KObject {
   if (spec(rs) === to) return rs
   const next = structuredClone(rs)
   const from = spec(rs)
   next.spec.replicas = to
-  next.metadata.annotations = { ...next.metadata.annotations, 'deployment.kubernetes.io/desired-replicas': String(d.spec.replicas ?? 1), 'deployment.kubernetes.io/max-replicas': String((d.spec.replicas ?? 1) + surge) }
+  next.metadata.annotations = {
+    ...next.metadata.annotations,
+    'deployment.kubernetes.io/desired-replicas': String(d.spec.replicas ?? 1),
+    'deployment.kubernetes.io/max-replicas': String((d.spec.replicas ?? 1) + surge)
+  }
   const out = c.write('replicasets', rs, next, 'kube-controller-manager')
-  c.event(d, 'Normal', 'ScalingReplicaSet', `Scaled ${to > from ? 'up' : 'down'} replica set ${rs.metadata.name} from ${from} to ${to}`, 'deployment-controller')
+  c.event(
+    d,
+    'Normal',
+    'ScalingReplicaSet',
+    `Scaled ${to > from ? 'up' : 'down'} replica set ${rs.metadata.name} from ${from} to ${to}`,
+    'deployment-controller'
+  )
   return out
 }
 
@@ -46,7 +61,7 @@ export function reconcileDeployment(c: Cluster, d: KObject): void {
   let newRs = all.find((rs) => canonical(withoutHash(rs.spec.template)) === canonical(template))
   const maxRev = Math.max(0, ...all.map(rev))
   const rolling = (d.spec.strategy?.type ?? 'RollingUpdate') === 'RollingUpdate'
-  let surge = rolling ? resolveIntOrPercent(d.spec.strategy?.rollingUpdate?.maxSurge, replicas, true, '25%') : 0
+  const surge = rolling ? resolveIntOrPercent(d.spec.strategy?.rollingUpdate?.maxSurge, replicas, true, '25%') : 0
   let unavail = rolling ? resolveIntOrPercent(d.spec.strategy?.rollingUpdate?.maxUnavailable, replicas, false, '25%') : 0
   if (rolling && surge === 0 && unavail === 0) unavail = 1
   let created = false
@@ -61,8 +76,13 @@ export function reconcileDeployment(c: Cluster, d: KObject): void {
     t.metadata = { ...t.metadata, labels: { ...t.metadata?.labels, 'pod-template-hash': hash } }
     newRs = c.store.create('replicasets', {
       metadata: { name: `${d.metadata.name}-${hash}`, namespace: ns, labels: t.metadata.labels, annotations, ownerReferences: [controllerRef(d)] },
-      spec: { replicas: 0, minReadySeconds: d.spec.minReadySeconds, selector: { ...d.spec.selector, matchLabels: { ...d.spec.selector?.matchLabels, 'pod-template-hash': hash } }, template: t },
-      status: { replicas: 0 },
+      spec: {
+        replicas: 0,
+        minReadySeconds: d.spec.minReadySeconds,
+        selector: { ...d.spec.selector, matchLabels: { ...d.spec.selector?.matchLabels, 'pod-template-hash': hash } },
+        template: t
+      },
+      status: { replicas: 0 }
     })
     all = [...all, newRs]
     created = true
@@ -119,7 +139,14 @@ export function reconcileDeployment(c: Cluster, d: KObject): void {
 function cond(type: string, status: string, reason: string, message: string, now: string, prev?: any): any {
   const same = prev && prev.status === status
   const sameReason = same && prev.reason === reason
-  return { type, status, lastUpdateTime: sameReason && type === 'Available' ? prev.lastUpdateTime : now, lastTransitionTime: same ? prev.lastTransitionTime : now, reason, message }
+  return {
+    type,
+    status,
+    lastUpdateTime: sameReason && type === 'Available' ? prev.lastUpdateTime : now,
+    lastTransitionTime: same ? prev.lastTransitionTime : now,
+    reason,
+    message
+  }
 }
 
 function writeDeploymentStatus(c: Cluster, d: KObject, newRs: KObject | undefined, all: KObject[], replicas: number, unavail: number, created: boolean): void {
@@ -132,7 +159,7 @@ function writeDeploymentStatus(c: Cluster, d: KObject, newRs: KObject | undefine
     replicas: sum('replicas'),
     updatedReplicas: nrs?.status?.replicas ?? 0,
     readyReplicas: sum('readyReplicas'),
-    availableReplicas: sum('availableReplicas'),
+    availableReplicas: sum('availableReplicas')
   }
   status.unavailableReplicas = Math.max(0, replicas - status.availableReplicas)
   const now = c.clock.iso()
@@ -140,20 +167,35 @@ function writeDeploymentStatus(c: Cluster, d: KObject, newRs: KObject | undefine
   const pAvail = conds.find((x) => x.type === 'Available')
   const pProg = conds.find((x) => x.type === 'Progressing')
   const available = status.availableReplicas >= replicas - unavail
-  const aCond = available ? cond('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.', now, pAvail) : cond('Available', 'False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.', now, pAvail)
+  const aCond = available
+    ? cond('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.', now, pAvail)
+    : cond('Available', 'False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.', now, pAvail)
   const name = nrs?.metadata.name ?? d.metadata.name
   const complete = status.updatedReplicas === replicas && status.availableReplicas === replicas && status.replicas === replicas
   const counters = ['replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas'].map((k) => status[k]).join()
   const prevCounters = ['replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas'].map((k) => prev[k] ?? 0).join()
   const specChanged = prev.observedGeneration !== d.metadata.generation
   let pCond: any
-  if (complete) pCond = pProg?.reason === 'NewReplicaSetAvailable' ? pProg : cond('Progressing', 'True', 'NewReplicaSetAvailable', `ReplicaSet "${name}" has successfully progressed.`, now, pProg)
+  if (complete)
+    pCond =
+      pProg?.reason === 'NewReplicaSetAvailable'
+        ? pProg
+        : cond('Progressing', 'True', 'NewReplicaSetAvailable', `ReplicaSet "${name}" has successfully progressed.`, now, pProg)
   else if (created) pCond = cond('Progressing', 'True', 'NewReplicaSetCreated', `Created new replica set "${name}"`, now, pProg)
-  else if (specChanged || counters !== prevCounters || !pProg) pCond = cond('Progressing', 'True', specChanged && !pProg ? 'NewReplicaSetCreated' : 'ReplicaSetUpdated', `ReplicaSet "${name}" is progressing.`, now, pProg)
+  else if (specChanged || counters !== prevCounters || !pProg)
+    pCond = cond(
+      'Progressing',
+      'True',
+      specChanged && !pProg ? 'NewReplicaSetCreated' : 'ReplicaSetUpdated',
+      `ReplicaSet "${name}" is progressing.`,
+      now,
+      pProg
+    )
   else if (pProg.reason !== 'ProgressDeadlineExceeded' && c.clock.now() - Date.parse(pProg.lastUpdateTime) > (d.spec.progressDeadlineSeconds ?? 600) * 1000)
     pCond = cond('Progressing', 'False', 'ProgressDeadlineExceeded', `ReplicaSet "${name}" has timed out progressing.`, now, pProg)
   else pCond = pProg
-  if (pCond !== pProg && pCond.reason === 'ProgressDeadlineExceeded') c.event(d, 'Warning', 'ProgressDeadlineExceeded', `Deployment "${d.metadata.name}" has timed out progressing.`, 'deployment-controller')
+  if (pCond !== pProg && pCond.reason === 'ProgressDeadlineExceeded')
+    c.event(d, 'Warning', 'ProgressDeadlineExceeded', `Deployment "${d.metadata.name}" has timed out progressing.`, 'deployment-controller')
   status.conditions = [aCond, pCond]
   const next = structuredClone(d)
   next.status = status
@@ -168,16 +210,24 @@ export function reconcileReplicaSet(c: Cluster, rs: KObject): void {
     for (let i = pods.length; i < want; i++) {
       const t = rs.spec.template
       const pod = c.store.create('pods', {
-        metadata: { name: `${rs.metadata.name}-${randomSuffix()}`, namespace: ns, labels: { ...t.metadata?.labels }, annotations: t.metadata?.annotations, ownerReferences: [controllerRef(rs)] },
+        metadata: {
+          name: `${rs.metadata.name}-${randomSuffix()}`,
+          namespace: ns,
+          labels: { ...t.metadata?.labels },
+          annotations: t.metadata?.annotations,
+          ownerReferences: [controllerRef(rs)]
+        },
         spec: structuredClone(t.spec),
-        status: { phase: 'Pending', qosClass: 'BestEffort' },
+        status: { phase: 'Pending', qosClass: 'BestEffort' }
       })
       c.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, 'replicaset-controller')
       pods.push(pod)
     }
   } else if (pods.length > want) {
     const rank = (p: KObject): number => (!p.spec.nodeName ? 0 : !isPodReady(p) ? 1 : 2)
-    const victims = [...pods].sort((a, b) => rank(a) - rank(b) || b.metadata.creationTimestamp.localeCompare(a.metadata.creationTimestamp)).slice(0, pods.length - want)
+    const victims = [...pods]
+      .sort((a, b) => rank(a) - rank(b) || b.metadata.creationTimestamp.localeCompare(a.metadata.creationTimestamp))
+      .slice(0, pods.length - want)
     for (const v of victims) {
       c.store.delete('pods', ns, v.metadata.name)
       void c.backends.release(v.metadata.uid)
@@ -187,7 +237,13 @@ export function reconcileReplicaSet(c: Cluster, rs: KObject): void {
   }
   const live = c.store.list('pods', ns).filter((p) => ownedBy(p, rs))
   const ready = live.filter(isPodReady).length
-  const status = { replicas: live.length, fullyLabeledReplicas: live.length, readyReplicas: ready, availableReplicas: ready, observedGeneration: rs.metadata.generation }
+  const status = {
+    replicas: live.length,
+    fullyLabeledReplicas: live.length,
+    readyReplicas: ready,
+    availableReplicas: ready,
+    observedGeneration: rs.metadata.generation
+  }
   if (JSON.stringify(status) !== JSON.stringify(rs.status)) c.store.update('replicasets', { ...rs, status })
 }
 
@@ -203,7 +259,7 @@ export function reconcileDaemonSet(c: Cluster, ds: KObject): void {
     c.store.create('pods', {
       metadata: { name: `${ds.metadata.name}-${randomSuffix()}`, namespace: ns, labels: { ...t.metadata?.labels }, ownerReferences: [controllerRef(ds)] },
       spec: { ...structuredClone(t.spec), nodeName: n.metadata.name },
-      status: { phase: 'Pending' },
+      status: { phase: 'Pending' }
     })
   }
   for (const p of pods) {
@@ -214,7 +270,15 @@ export function reconcileDaemonSet(c: Cluster, ds: KObject): void {
   }
   const live = c.store.list('pods', ns).filter((p) => ownedBy(p, ds))
   const ready = live.filter(isPodReady).length
-  const status = { currentNumberScheduled: live.length, desiredNumberScheduled: eligible.length, numberMisscheduled: 0, numberReady: ready, numberAvailable: ready, updatedNumberScheduled: live.length, observedGeneration: ds.metadata.generation }
+  const status = {
+    currentNumberScheduled: live.length,
+    desiredNumberScheduled: eligible.length,
+    numberMisscheduled: 0,
+    numberReady: ready,
+    numberAvailable: ready,
+    updatedNumberScheduled: live.length,
+    observedGeneration: ds.metadata.generation
+  }
   if (JSON.stringify(status) !== JSON.stringify(ds.status)) c.store.update('daemonsets', { ...ds, status })
 }
 
