@@ -43,14 +43,26 @@ async function play(name: ScenarioName, extra: string[] = []) {
 
 const stories: [ScenarioName, (r: Awaited<ReturnType<typeof play>>) => void][] = [
   ['healthy', (r) => {
-    expect(readFileSync(join(r.out, 'pr-comment.md'), 'utf8')).toMatch(/terraform|plan/i)
+    const comment = readFileSync(join(r.out, 'pr-comment.md'), 'utf8')
+    expect(comment).toMatch(/Terraform plan/)
+    expect(comment).toMatch(/Applied/)
+    expect(r.result.pullRequestComments).toBe(1)
     expect(r.result.steps.map((s: { status: string }) => s.status)).toEqual(['passed', 'passed', 'passed', 'passed', 'passed', 'passed'])
   }],
   ['lock-held', (r) => expect(readFileSync(join(r.out, 'summary.md'), 'utf8') + r.text).toMatch(/force-unlock/)],
   ['plan-changed', (r) => expect(r.result.steps.find((s: { id: string }) => s.id === 'apply').status).toBe('failed')],
   ['gpu-capacity', (r) => expect(r.text).toMatch(/nvidia\.com\/gpu/)],
-  ['xid', (r) => expect(r.result.steps.find((s: { id: string }) => s.id === 'rollout').outputs['rolled-back']).toBe('true')],
-  ['nodes-not-joining', (r) => expect(r.result.steps.find((s: { id: string }) => s.id === 'doctor').status).not.toBe('skipped')]
+  ['xid', (r) => {
+    const rollout = r.result.steps.find((s: { id: string }) => s.id === 'rollout')
+    expect(rollout.outputs['rolled-back']).toBe('true')
+    expect(r.text).toContain('setup: rolling out the previous release')
+    expect(readFileSync(join(r.out, 'summary.md'), 'utf8')).toMatch(/XID 79/)
+  }],
+  ['nodes-not-joining', (r) => {
+    const doctor = r.result.steps.find((s: { id: string }) => s.id === 'doctor')
+    expect(Number(doctor.outputs['findings-count'])).toBeGreaterThan(0)
+    expect(readFileSync(join(r.out, 'summary.md'), 'utf8')).toMatch(/instances-not-joined|access entry/)
+  }]
 ]
 
 describe('gpuship sandbox scenarios', () => {

@@ -66,6 +66,8 @@ export async function runSandbox(opts: SandboxOptions, io: CommandIO, hooks: { w
       story: scenario.story,
       registry: reg?.path ?? 'none',
       verdict,
+      // Sticky: plan and apply share one comment on the pull request, updated in place.
+      pullRequestComments: (world.pieces.github.handle as GithubHandle | undefined)?.comments().length ?? 0,
       steps: records.map(({ result: _r, log: _l, summary: _s, comment: _c, ...rest }) => rest)
     })
     progress.line('')
