@@ -84,6 +84,14 @@ describe('createEcrClient', () => {
     expect(waits).toBe(2)
   })
 
+  test('a stalled ECR answer is cut off by timeoutMs and retried; one that never comes is reported', async () => {
+    sim.faults.add({ kind: 'latency', service: 'ecr', action: 'GetAuthorizationToken', ms: 3000, times: 1 })
+    expect((await client({ timeoutMs: 300 }).login()).username).toBe('AWS')
+    sim.faults.add({ kind: 'latency', service: 'ecr', action: 'GetAuthorizationToken', ms: 3000, times: Infinity })
+    await expect(client({ timeoutMs: 200, maxAttempts: 2 }).login()).rejects.toMatchObject({ code: 'TimeoutError', retryable: true, hint: expect.stringMatching(/unreachable or throttling/) })
+    sim.faults.clear()
+  })
+
   test('scan findings are returned with counts; no scan is undefined', async () => {
     const digest = await pushOciImage(registry.url, 'imgs', 'v2', writeOciImage({ b: '2' }), registry)
     ecrService(sim).seedFindings('imgs', digest, [{ name: 'CVE-1', severity: 'MEDIUM' }])

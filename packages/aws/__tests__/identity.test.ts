@@ -5,6 +5,7 @@ import {
   assumeRoleWithWebIdentity, checkRoleArn, decodeTokenClaims, defaultSessionName, explainStsFailure, fetchIdToken,
   isForkPullRequest, isRetryableAwsError, missingTokenError, partitionOf, regionalStsHost, sanitizeSessionName, suggestedTrustStatement
 } from '../src/identity/index.js'
+import { describeCluster } from '../src/eks/describe-cluster.js'
 
 const noSleep = { sleep: async () => {} }
 
@@ -129,6 +130,34 @@ describe('identity against the simulators', () => {
     const r = await assumeRoleWithWebIdentity({ roleArn: w.role.arn, region: 'us-east-1', sessionName: 's4', webIdentityToken: await w.oidc.mint(), endpoint: w.sim.endpoint, retry: noSleep })
     expect(r.accountId).toBe('123456789012')
     expect(w.sim.calls.map((c) => c.status)).toEqual([-1, 200])
+  })
+
+  test('a stalled STS answer is cut off by timeoutMs and the call retried, not waited on forever', async () => {
+    w.sim.faults.add({ kind: 'latency', service: 'sts', ms: 3000, times: 1 })
+    const retried: string[] = []
+    const r = await assumeRoleWithWebIdentity({
+      roleArn: w.role.arn, region: 'us-east-1', sessionName: 's5', webIdentityToken: await w.oidc.mint(), endpoint: w.sim.endpoint, timeoutMs: 300,
+      retry: { ...noSleep, onRetry: ({ error }) => retried.push((error as Error).name) }
+    })
+    expect(r.accountId).toBe('123456789012')
+    expect(retried).toEqual(['TimeoutError'])
+  })
+
+  test('an STS that never answers in time fails after maxAttempts timeouts', async () => {
+    w.sim.faults.add({ kind: 'latency', service: 'sts', ms: 3000, times: Infinity })
+    await expect(assumeRoleWithWebIdentity({ roleArn: w.role.arn, region: 'us-east-1', sessionName: 's7', webIdentityToken: await w.oidc.mint(), endpoint: w.sim.endpoint, timeoutMs: 200, maxAttempts: 2, retry: noSleep }))
+      .rejects.toMatchObject({ code: 'TimeoutError', input: 'retry-max-attempts' })
+    expect(w.sim.faults.hits.filter((h) => h.kind === 'latency')).toHaveLength(2)
+  })
+
+  test('a stalled EKS DescribeCluster is cut off by timeoutMs, retried, and finally reported', async () => {
+    const role = await assumeRoleWithWebIdentity({ roleArn: w.role.arn, region: 'us-east-1', sessionName: 's6', webIdentityToken: await w.oidc.mint(), endpoint: w.sim.endpoint, retry: noSleep })
+    w.sim.faults.add({ kind: 'latency', service: 'eks', ms: 3000, times: 1 })
+    const c = await describeCluster({ clusterName: 'gpu-prod', region: 'us-east-1', credentials: role.credentials, endpoint: w.sim.endpoint, timeoutMs: 300 })
+    expect(c.name).toBe('gpu-prod')
+    expect(w.sim.faults.hits.map((h) => `${h.service}:${h.kind}`)).toEqual(['eks:latency'])
+    w.sim.faults.add({ kind: 'latency', service: 'eks', ms: 3000, times: Infinity })
+    await expect(describeCluster({ clusterName: 'gpu-prod', region: 'us-east-1', credentials: role.credentials, endpoint: w.sim.endpoint, timeoutMs: 200, maxAttempts: 2 })).rejects.toThrow(/DescribeCluster 'gpu-prod' failed: TimeoutError/)
   })
 
   test('gives up after maxAttempts on persistent 5xx, with the last error explained', async () => {

@@ -1,6 +1,7 @@
 import { GpushipError, retry, silentLogger, type Logger, type Masker } from '@gpuship/core'
 import { awsRetryAfterMs, isRetryableAwsError } from '../identity/aws-errors.js'
 import { ecrError } from './ecr-errors.js'
+import { sdkRequestHandler } from '../identity/sdk-request.js'
 
 /**
  * The ECR calls an image build needs, each with timeouts and retries for throttling, 5xx and
@@ -76,7 +77,7 @@ export function createEcrClient(opts: EcrClientOptions): EcrClient {
         ...(opts.credentials ? { credentials: opts.credentials } : {}),
         // One retry policy for every call (ours: classified errors, full jitter), not two stacked.
         maxAttempts: 1,
-        requestHandler: { requestTimeout: opts.timeoutMs ?? 15_000, connectionTimeout: opts.timeoutMs ?? 15_000 }
+        requestHandler: sdkRequestHandler(opts.timeoutMs)
       })
     })))
 

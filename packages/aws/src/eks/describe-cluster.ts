@@ -1,6 +1,7 @@
 import { GpushipError, retry } from '@gpuship/core'
 import type { AwsCredentials } from '../identity/assume-role.js'
 import { awsErrorCode, awsRetryAfterMs, isRetryableAwsError } from '../identity/aws-errors.js'
+import { sdkRequestHandler } from '../identity/sdk-request.js'
 
 export interface ClusterInfo {
   name: string
@@ -20,6 +21,8 @@ export interface DescribeClusterOptions {
   credentials?: AwsCredentials
   endpoint?: string
   maxAttempts?: number
+  /** Per attempt (default 15 s). */
+  timeoutMs?: number
 }
 
 /** A CA that is not base64 of at least one PEM certificate would only fail later, inside kubectl. */
@@ -36,7 +39,7 @@ export function checkCertificateAuthority(name: string, data: string | undefined
 
 export async function describeCluster(o: DescribeClusterOptions): Promise<ClusterInfo> {
   const { EKSClient, DescribeClusterCommand } = await import('@aws-sdk/client-eks')
-  const client = new EKSClient({ region: o.region, maxAttempts: 1, ...(o.endpoint ? { endpoint: o.endpoint } : {}), ...(o.credentials ? { credentials: o.credentials } : {}) })
+  const client = new EKSClient({ region: o.region, maxAttempts: 1, requestHandler: sdkRequestHandler(o.timeoutMs), ...(o.endpoint ? { endpoint: o.endpoint } : {}), ...(o.credentials ? { credentials: o.credentials } : {}) })
   let cluster
   try {
     const out = await retry(() => client.send(new DescribeClusterCommand({ name: o.clusterName })), { maxAttempts: o.maxAttempts ?? 6, baseMs: 400, isRetryable: isRetryableAwsError, retryAfterMs: awsRetryAfterMs, label: 'DescribeCluster' })

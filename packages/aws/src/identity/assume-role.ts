@@ -3,6 +3,7 @@ import { awsRetryAfterMs, isRetryableAwsError } from './aws-errors.js'
 import { partitionOf } from './partition.js'
 import { explainStsFailure } from './sts-failures.js'
 import { decodeTokenClaims, type TokenClaims } from './token-claims.js'
+import { sdkRequestHandler } from './sdk-request.js'
 
 export interface AwsCredentials {
   accessKeyId: string
@@ -31,6 +32,8 @@ interface Common {
   /** Override the regional endpoint (tests); otherwise the SDK's, honouring AWS_ENDPOINT_URL_STS. */
   endpoint?: string
   maxAttempts?: number
+  /** Per attempt, for connecting and for the answer (default 15 s): a stalled STS must not hang the job. */
+  timeoutMs?: number
   retry?: RetryOptions
   log?: Logger
   /** Called with each secret the moment it exists, before anything can print it. */
@@ -68,6 +71,7 @@ async function stsClient(o: Common, credentials?: AwsCredentials) {
   return new STSClient({
     region: o.region,
     maxAttempts: 1,
+    requestHandler: sdkRequestHandler(o.timeoutMs),
     ...(o.endpoint ? { endpoint: o.endpoint } : {}),
     ...(credentials ? { credentials } : {})
   })
@@ -153,9 +157,9 @@ export async function assumeRoleChained(o: ChainOptions): Promise<AssumedRole> {
 }
 
 /** Who the credentials are (GetCallerIdentity), for account guards and for checking env credentials. */
-export async function getCallerIdentity(o: { region: string; credentials?: AwsCredentials; endpoint?: string; retry?: RetryOptions }): Promise<{ account: string; arn: string; userId: string }> {
+export async function getCallerIdentity(o: { region: string; credentials?: AwsCredentials; endpoint?: string; timeoutMs?: number; retry?: RetryOptions }): Promise<{ account: string; arn: string; userId: string }> {
   const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts')
-  const client = await stsClient({ region: o.region, roleArn: '', sessionName: '', endpoint: o.endpoint }, o.credentials)
+  const client = await stsClient({ region: o.region, roleArn: '', sessionName: '', endpoint: o.endpoint, timeoutMs: o.timeoutMs }, o.credentials)
   try {
     const out = await retry(() => client.send(new GetCallerIdentityCommand({})), { maxAttempts: 5, baseMs: 300, isRetryable: isRetryableAwsError, retryAfterMs: awsRetryAfterMs, ...o.retry })
     return { account: out.Account ?? '', arn: out.Arn ?? '', userId: out.UserId ?? '' }
