@@ -23,7 +23,8 @@ export interface RegistryHandle {
   close(): Promise<void>
 }
 
-const has = (bin: string): boolean => spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0
+// The environment is passed explicitly so a changed PATH (tests, a caller's override) is the one searched.
+const has = (bin: string): boolean => spawnSync('sh', ['-c', `command -v ${bin}`], { env: process.env }).status === 0
 const REAL_BINS = ['docker-registry', 'htpasswd', 'buildah']
 const PACKAGES = ['docker-registry', 'apache2-utils', 'buildah']
 
