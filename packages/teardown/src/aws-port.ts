@@ -1,5 +1,5 @@
 import { GpushipError, retry } from '@gpuship/core'
-import { clusterTagKeys } from './orphans.js'
+import { clusterTagKeys, matchedTag } from './orphans.js'
 import type { AwsTeardownPort, LoadBalancer, TaggedResource } from './ports.js'
 
 export interface AwsPortOptions {
@@ -53,6 +53,31 @@ export function createAwsTeardownPort(opts: AwsPortOptions): AwsTeardownPort {
     return { m, c: new m.ECRClient(cfg) }
   })
 
+  async function listTagged(cluster: string): Promise<LoadBalancer[]> {
+    const { m, c } = await elb()
+    const all: { arn: string; name: string; type: string; dnsName?: string }[] = []
+    let marker: string | undefined
+    do {
+      const out = await call('DescribeLoadBalancers', () => c.send(new m.DescribeLoadBalancersCommand({ Marker: marker })))
+      for (const lb of out.LoadBalancers ?? []) if (lb.LoadBalancerArn) all.push({ arn: lb.LoadBalancerArn, name: lb.LoadBalancerName ?? '', type: lb.Type === 'network' ? 'net' : lb.Type === 'gateway' ? 'gwy' : 'app', dnsName: lb.DNSName })
+      marker = out.NextMarker
+    } while (marker)
+    const mine: LoadBalancer[] = []
+    // DescribeTags takes at most 20 ARNs a call.
+    for (let i = 0; i < all.length; i += 20) {
+      const batch = all.slice(i, i + 20)
+      const out = await call('DescribeTags', () => c.send(new m.DescribeTagsCommand({ ResourceArns: batch.map((b) => b.arn) })))
+      for (const d of out.TagDescriptions ?? []) {
+        const tags = Object.fromEntries((d.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']))
+        if (matchedTag(tags, cluster)) {
+          const lb = batch.find((b) => b.arn === d.ResourceArn)
+          if (lb) mine.push(lb)
+        }
+      }
+    }
+    return mine
+  }
+
   return {
     async describeCluster(name) {
       const { m, c } = await eks()
@@ -66,28 +91,17 @@ export function createAwsTeardownPort(opts: AwsPortOptions): AwsTeardownPort {
     },
 
     async listClusterLoadBalancers(cluster) {
-      const { m, c } = await elb()
-      const all: { arn: string; name: string; type: string; dnsName?: string }[] = []
-      let marker: string | undefined
-      do {
-        const out = await call('DescribeLoadBalancers', () => c.send(new m.DescribeLoadBalancersCommand({ Marker: marker })))
-        for (const lb of out.LoadBalancers ?? []) if (lb.LoadBalancerArn) all.push({ arn: lb.LoadBalancerArn, name: lb.LoadBalancerName ?? '', type: lb.Type === 'network' ? 'net' : lb.Type === 'gateway' ? 'gwy' : 'app', dnsName: lb.DNSName })
-        marker = out.NextMarker
-      } while (marker)
-      const mine: LoadBalancer[] = []
-      // DescribeTags takes at most 20 ARNs a call.
-      for (let i = 0; i < all.length; i += 20) {
-        const batch = all.slice(i, i + 20)
-        const out = await call('DescribeTags', () => c.send(new m.DescribeTagsCommand({ ResourceArns: batch.map((b) => b.arn) })))
-        for (const d of out.TagDescriptions ?? []) {
-          const tags = Object.fromEntries((d.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']))
-          if (clusterTagKeys(cluster).some(({ key, value }) => key in tags && (value === undefined || tags[key] === value))) {
-            const lb = batch.find((b) => b.arn === d.ResourceArn)
-            if (lb) mine.push(lb)
-          }
+      // A load balancer deleted between the listing and DescribeTags makes the whole DescribeTags
+      // call fail (LoadBalancerNotFound): while teardown waits for them to go, that is the normal
+      // case, so list again.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await listTagged(cluster)
+        } catch (err) {
+          if ((err as Error).name !== 'LoadBalancerNotFoundException' && (err as Error).name !== 'LoadBalancerNotFound') throw err
+          if (attempt >= 5) throw wrap(err, 'DescribeTags')
         }
       }
-      return mine
     },
 
     async listLoadBalancerEnis(lbs) {

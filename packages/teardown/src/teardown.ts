@@ -158,6 +158,13 @@ async function deleteLoadBalancers(opts: TeardownOptions, report: TeardownReport
   if (objects.length === 0 && before.length === 0) return 'skipped'
   const deadline = clock.now() + (opts.loadBalancerTimeoutMs ?? 10 * 60_000)
   const tick = progressTicker(opts.log, 15_000, clock.now)
+  // Poll soon at first (a controller often deletes within seconds), then settle at pollMs.
+  let poll = Math.min(1000, clock.pollMs)
+  const nextPoll = () => {
+    const p = poll
+    poll = Math.min(clock.pollMs, poll * 2)
+    return p
+  }
   for (;;) {
     const lbs = await opts.aws.listClusterLoadBalancers(opts.clusterName)
     const enis = await opts.aws.listLoadBalancerEnis([...before, ...lbs])
@@ -167,7 +174,7 @@ async function deleteLoadBalancers(opts: TeardownOptions, report: TeardownReport
     }
     if (clock.now() >= deadline) throw stillThere(lbs, enis, opts.region)
     tick(`waiting for ${lbs.length} load balancer(s) and ${enis.length} network interface(s) to go: ${lbs.map((l) => l.name).join(', ')}`)
-    await clock.sleep(clock.pollMs)
+    await clock.sleep(nextPoll())
   }
 }
 

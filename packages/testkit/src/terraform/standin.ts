@@ -32,6 +32,8 @@ export interface StandInControl {
   /** A held lock: plan and apply fail with terraform's lock error until force-unlock removes it. */
   lock?: StandInLock
   workspaces?: string[]
+  /** Addresses in state for `state list`, `state rm` and `plan -destroy` (default: what the plan fixture manages). */
+  state?: string[]
   /** Written by the stand-in. */
   unlocked?: string[]
   applied?: { file: string; at: string }[]

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// A `terraform` stand-in for tests: answers version, init, workspace, plan, show -json, apply
-// and force-unlock the way terraform 1.11 does in automation (-no-color), driven by real-format
+// A `terraform` stand-in for tests: answers version, init, workspace, plan (-destroy too), show -json,
+// apply, state list/rm and force-unlock the way terraform 1.11 does in automation (-no-color), driven by real-format
 // `terraform show -json` fixtures and terraform's own error texts. Scenario: the JSON file named
 // by GPUSHIP_TF_CONTROL (see standin.ts for its fields). Each call is appended to control.log.
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -79,6 +79,51 @@ function planText(plan, refreshOnly) {
   return `${lines.join('\n')}\n`
 }
 
+// State addresses: control.state when set, else what the plan fixture manages.
+function stateAddresses() {
+  if (Array.isArray(control.state)) return control.state
+  const file = control.plan
+  if (!file || !existsSync(file)) return []
+  const plan = JSON.parse(readFileSync(file, 'utf8'))
+  return (plan.resource_changes ?? []).filter((rc) => rc.mode !== 'data' && !rc.change.actions.includes('create')).map((rc) => rc.address)
+}
+
+function resourceOf(address) {
+  const bare = address.replace(/\[[^\]]*\]/g, '')
+  const parts = bare.split('.')
+  let i = 0
+  const modules = []
+  while (parts[i] === 'module') {
+    modules.push(`module.${parts[i + 1]}`)
+    i += 2
+  }
+  return { module_address: modules.join('.') || undefined, type: parts[i], name: parts[i + 1], index: /\[([^\]]*)\]$/.exec(address)?.[1] }
+}
+
+// What `plan -destroy` makes of the state: every managed resource deleted.
+function destroyPlan() {
+  return {
+    format_version: '1.2',
+    terraform_version: version,
+    resource_changes: stateAddresses().map((address) => {
+      const r = resourceOf(address)
+      return {
+        address,
+        ...(r.module_address && { module_address: r.module_address }),
+        mode: 'managed',
+        type: r.type,
+        name: r.name,
+        provider_name: `registry.terraform.io/hashicorp/${r.type.split('_')[0]}`,
+        change: { actions: ['delete'], before: {}, after: null, after_unknown: {}, before_sensitive: {}, after_sensitive: false }
+      }
+    }),
+    output_changes: {},
+    applyable: true,
+    complete: true,
+    errored: false
+  }
+}
+
 function loadPlan(refreshOnly) {
   const file = refreshOnly ? control.refreshPlan ?? control.plan : control.plan
   if (!file) failWith('\nError: stand-in has no plan fixture: set "plan" in GPUSHIP_TF_CONTROL\n')
@@ -115,7 +160,7 @@ switch (cmd) {
     if (control.lock) failWith('lock-held')
     if (control.planError) failWith(control.planError)
     const refreshOnly = Boolean(flag('refresh-only'))
-    const plan = loadPlan(refreshOnly)
+    const plan = flag('destroy') ? destroyPlan() : loadPlan(refreshOnly)
     if (control.planText) out(control.planText)
     out(planText(plan, refreshOnly))
     const outFile = flagValue('out')
@@ -144,11 +189,35 @@ switch (cmd) {
     for (const rc of rcs) out(`${rc.address}: ${kind(rc.change.actions) === 'delete' ? 'Destroying...' : kind(rc.change.actions) === 'create' ? 'Creating...' : 'Modifying...'}\n`)
     if (control.applyError) failWith(control.applyError)
     const n = (k) => rcs.filter((rc) => kind(rc.change.actions) === k).length
+    const destroyed = rcs.filter((rc) => kind(rc.change.actions) === 'delete').map((rc) => rc.address)
+    if (destroyed.length) control.state = stateAddresses().filter((a) => !destroyed.includes(a))
     control.applied = [...(control.applied ?? []), { file, at: new Date().toISOString() }]
     saveControl()
     out(`\nApply complete! Resources: ${n('create') + n('replace')} added, ${n('update')} changed, ${n('delete') + n('replace')} destroyed.\n`)
     break
   }
+  case 'state': {
+    const [, sub, ...addresses] = argv.filter((a) => !a.startsWith('-'))
+    if (sub === 'list') {
+      const list = stateAddresses()
+      if (list.length) out(`${list.join('\n')}\n`)
+      break
+    }
+    if (sub === 'rm') {
+      if (control.lock) failWith('lock-held')
+      const current = stateAddresses()
+      const missing = addresses.filter((a) => !current.includes(a))
+      if (missing.length) failWith('\nError: Invalid target address\n\nNo matching objects found. To view the available instances, use "terraform\nstate list". Please modify the address to reference a specific instance.\n')
+      control.state = current.filter((a) => !addresses.includes(a))
+      saveControl()
+      for (const a of addresses) out(`Removed ${a}\n`)
+      out(`Successfully removed ${addresses.length} resource instance(s).\n`)
+      break
+    }
+    err(`Error: unknown state subcommand "${sub}" for this stand-in (list, rm)\n`)
+    process.exit(1)
+  }
+  // eslint-disable-next-line no-fallthrough
   case 'force-unlock': {
     const id = argv.filter((a) => !a.startsWith('-'))[1]
     if (!control.lock || control.lock.id !== id) failWith(`\nError: Failed to unlock state: failed to retrieve lock info for lock ID "${id}": lock ID does not match existing lock\n`)
