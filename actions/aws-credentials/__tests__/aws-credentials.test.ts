@@ -185,6 +185,18 @@ describe('aws-credentials: failures say what and how to fix', () => {
     expect(r.errors.join('\n')).toContain('aws iam update-role --role-name gpuship-deploy --max-session-duration 10800')
   })
 
+  test('a chain the second role does not trust names the first role in the error and the trust-policy fix', async () => {
+    w.sim.createRole({ account: '123456789012', name: 'locked-admin', trustPolicy: { Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:role/someone-else' }, Action: 'sts:AssumeRole' }] } })
+    const first = await run()
+    const r = await run({ 'role-to-assume': 'arn:aws:iam::123456789012:role/locked-admin', 'role-chaining': 'true' }, { env: first.env })
+    expect(r.exitCode).toBe(1)
+    expect(stsCalls('AssumeRole')).toHaveLength(1) // AccessDenied is not retried
+    const text = r.errors.join('\n')
+    expect(text).toContain(`${ROLE} may not assume arn:aws:iam::123456789012:role/locked-admin (role-chaining)`)
+    expect(text).toContain(`"Principal":{"AWS":"${ROLE}"}`)
+    expect(r.leaks).toEqual([])
+  })
+
   test('role chaining above one hour is refused before any call', async () => {
     const r = await run({ 'role-chaining': 'true', 'role-duration-seconds': '7200' }, { env: { AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' } })
     expect(r.errors.join('\n')).toContain('1 hour')

@@ -1,5 +1,6 @@
 import { GpushipError, parseArn, retry, silentLogger, type Logger, type RetryOptions } from '@gpuship/core'
-import { awsRetryAfterMs, isRetryableAwsError } from './aws-errors.js'
+import { canonicalPrincipalArn } from '../eks/principal.js'
+import { awsErrorCode, awsRetryAfterMs, isRetryableAwsError } from './aws-errors.js'
 import { partitionOf } from './partition.js'
 import { explainStsFailure } from './sts-failures.js'
 import { decodeTokenClaims, type TokenClaims } from './token-claims.js'
@@ -150,9 +151,21 @@ export async function assumeRoleChained(o: ChainOptions): Promise<AssumedRole> {
     const out = await retry(() => client.send(new AssumeRoleCommand(sessionParams(o))), retryOptions(o, 'AssumeRole'))
     return toAssumed(o, out)
   } catch (err) {
-    throw explainStsFailure(err, { roleArn: o.roleArn, operation: 'AssumeRole', durationSeconds: o.durationSeconds, callerArn: o.callerArn })
+    // The fix for a refused chain is a trust-policy line naming the first role: find out who that is.
+    const callerArn = o.callerArn ?? (/^AccessDenied/.test(awsErrorCode(err)) ? await chainingCaller(o) : undefined)
+    throw explainStsFailure(err, { roleArn: o.roleArn, operation: 'AssumeRole', durationSeconds: o.durationSeconds, callerArn })
   } finally {
     client.destroy()
+  }
+}
+
+/** The role ARN (not the session's) behind chaining credentials, or undefined when STS will not say. */
+async function chainingCaller(o: ChainOptions): Promise<string | undefined> {
+  try {
+    const me = await getCallerIdentity({ region: o.region, credentials: o.credentials, endpoint: o.endpoint, timeoutMs: 5000, retry: { maxAttempts: 2, ...o.retry } })
+    return canonicalPrincipalArn(me.arn)
+  } catch {
+    return undefined // the AccessDenied explanation still stands, with a placeholder for the ARN
   }
 }
 
