@@ -67,6 +67,8 @@ describe('kubectl against the Kubernetes simulator', () => {
     expect(JSON.parse(j.stdout)).toMatchObject({ kind: 'List', items: [{ metadata: { name: 'cpu-1' } }, { metadata: { name: 'gpu-1' } }] })
     // the dispatcher's /version picked kubectl 1.32
     expect(sim.requests.some((q) => q.userAgent.startsWith('kubectl/v1.32.4'))).toBe(true)
+    // aggregated discovery: /api and /apis answer everything, no per-group-version requests
+    expect(sim.requests.filter((q) => /^\/(api\/v1|apis\/apps\/v1)\?timeout/.test(q.path))).toEqual([])
   })
 
   test('apply --server-side, rollout status, get deploy/pods, logs, rollout undo', async () => {

@@ -122,3 +122,44 @@ export function openApiRoot(): unknown {
 }
 
 export { apiVersionOf }
+
+export const AGGREGATED_CONTENT_TYPE = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList'
+
+/** Aggregated discovery (apidiscovery.k8s.io/v2), what kubectl 1.32 asks for first: one request for /api, one for /apis. */
+export function aggregatedDiscovery(legacy: boolean): unknown {
+  const groups = new Map<string, string[]>()
+  for (const gv of groupVersions()) if ((gv.group === '') === legacy) groups.set(gv.group, [...(groups.get(gv.group) ?? []), gv.version])
+  return {
+    kind: 'APIGroupDiscoveryList',
+    apiVersion: 'apidiscovery.k8s.io/v2',
+    metadata: {},
+    items: [...groups.entries()].map(([group, versions]) => ({
+      metadata: { name: group, creationTimestamp: null },
+      versions: versions.map((version) => ({
+        version,
+        freshness: 'Current',
+        resources: resourceTypes
+          .filter((t) => t.group === group && t.version === version)
+          .map((t) => ({
+            resource: t.plural,
+            responseKind: { group, version, kind: t.kind },
+            scope: t.namespaced ? 'Namespaced' : 'Cluster',
+            singularResource: t.singular,
+            verbs: t.verbs,
+            ...(t.shortNames.length ? { shortNames: t.shortNames } : {}),
+            ...(t.categories ? { categories: t.categories } : {}),
+            ...(t.subresources.length
+              ? {
+                  subresources: t.subresources.map((s) => ({
+                    subresource: s,
+                    responseKind:
+                      s === 'scale' ? { group: 'autoscaling', version: 'v1', kind: 'Scale' } : { group, version, kind: s === 'log' ? 'Pod' : t.kind },
+                    verbs: s === 'log' ? ['get'] : s === 'proxy' ? ['create', 'delete', 'get', 'patch', 'update'] : ['get', 'patch', 'update']
+                  }))
+                }
+              : {})
+          }))
+      }))
+    }))
+  }
+}

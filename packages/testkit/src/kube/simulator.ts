@@ -18,7 +18,7 @@ import {
   type Identity,
   type RbacRule
 } from './api-handler.js'
-import { apiGroupList, apiVersions, openApiDoc, openApiRoot, resourceList, versionInfo } from './discovery.js'
+import { AGGREGATED_CONTENT_TYPE, aggregatedDiscovery, apiGroupList, apiVersions, openApiDoc, openApiRoot, resourceList, versionInfo } from './discovery.js'
 import { sendJson, sendStatus } from './http-util.js'
 import type { WatchControls } from './watch.js'
 import { minimalBackend } from './default-backend.js'
@@ -43,6 +43,8 @@ export interface KubeSimulatorOptions {
   /** Real ms between watch BOOKMARKs. Default 1000. */
   bookmarkMs?: number
   clusterName?: string
+  /** Answer aggregated discovery when a client asks for it (kubectl 1.32 does). Default true. */
+  aggregatedDiscovery?: boolean
 }
 
 export interface RequestRecord {
@@ -169,8 +171,9 @@ export async function startKubeSimulator(opts: KubeSimulatorOptions = {}): Promi
         res.writeHead(200, { 'Content-Type': 'text/plain' })
         return void res.end('ok')
       }
-      if (p === '/api') return sendJson(res, 200, apiVersions(host))
-      if (p === '/apis') return sendJson(res, 200, apiGroupList())
+      const aggregated = String(req.headers.accept ?? '').includes('as=APIGroupDiscoveryList') && opts.aggregatedDiscovery !== false
+      if (p === '/api') return aggregated ? sendJson(res, 200, aggregatedDiscovery(true), AGGREGATED_CONTENT_TYPE) : sendJson(res, 200, apiVersions(host))
+      if (p === '/apis') return aggregated ? sendJson(res, 200, aggregatedDiscovery(false), AGGREGATED_CONTENT_TYPE) : sendJson(res, 200, apiGroupList())
       if (p === '/openapi/v3') return sendJson(res, 200, openApiRoot())
       const oa = /^\/openapi\/v3\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))$/.exec(p)
       if (oa) {
