@@ -45,12 +45,27 @@ export function getInputs(get: (name: string) => string = (n) => core.getInput(n
       throw new GpushipError(`Invalid inline-session-policy: it is not JSON (${(err as Error).message}).`, { input: 'inline-session-policy', hint: 'Pass a JSON policy document, e.g. {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"eks:DescribeCluster","Resource":"*"}]}' })
     }
   }
-  if (inputs['managed-session-policies'].length > 10) throw new GpushipError(`managed-session-policies lists ${inputs['managed-session-policies'].length} ARNs; STS takes at most 10.`, { input: 'managed-session-policies' })
+  if (inputs['managed-session-policies'].length > 10) {
+    throw new GpushipError(`managed-session-policies lists ${inputs['managed-session-policies'].length} ARNs; STS takes at most 10.`, {
+      input: 'managed-session-policies',
+      hint: 'Merge some into one customer-managed policy, or move statements into inline-session-policy.'
+    })
+  }
   for (const arn of inputs['managed-session-policies']) {
-    if (!/^arn:[a-z-]+:iam::(\d{12}|aws):policy\/.+$/.test(arn)) throw new GpushipError(`Invalid managed-session-policies entry '${arn}'. Expected arn:aws:iam::<account or aws>:policy/<name>.`, { input: 'managed-session-policies' })
+    if (!/^arn:[a-z-]+:iam::(\d{12}|aws):policy\/.+$/.test(arn)) {
+      throw new GpushipError(`Invalid managed-session-policies entry '${arn}'. Expected arn:aws:iam::<account or aws>:policy/<name>.`, {
+        input: 'managed-session-policies',
+        hint: 'Give full policy ARNs, e.g. arn:aws:iam::aws:policy/ReadOnlyAccess, separated by commas or new lines.'
+      })
+    }
   }
   for (const id of inputs['allowed-account-ids']) {
-    if (!/^\d{12}$/.test(id)) throw new GpushipError(`Invalid allowed-account-ids entry '${id}'. Expected 12-digit account IDs separated by commas.`, { input: 'allowed-account-ids' })
+    if (!/^\d{12}$/.test(id)) {
+      throw new GpushipError(`Invalid allowed-account-ids entry '${id}'. Expected 12-digit account IDs separated by commas.`, {
+        input: 'allowed-account-ids',
+        hint: 'Write each account ID with all 12 digits (keep leading zeros; quote the value in YAML so it stays a string).'
+      })
+    }
   }
   return inputs
 }
