@@ -43,14 +43,21 @@ describe('triton-rollout over its dist against the Kubernetes simulator', () => 
     const c = await cluster()
     sim = c.sim
     expect((await rollout(c.kubeconfig, { image: IMG1, gates: 'false' })).exitCode).toBe(0)
-    sim.scenario.crash(IMG2, { logs: ['I1204 loading add_sub', 'E1204 failed to load add_sub: <script>alert(1)</script> config.pbtxt missing'], exitCode: 1 })
+    sim.scenario.crash(IMG2, {
+      logs: ['I1204 loading add_sub', 'E1204 failed to load add_sub: <script>alert(1)</script> config.pbtxt missing', '::error::injected by the pod'],
+      exitCode: 1
+    })
     const r = await rollout(c.kubeconfig, { image: IMG2 })
     expect(r.exitCode).toBe(1)
     expect(r.errors.join('\n')).toContain('keeps crashing (exit code 1')
+    expect(r.errors.join('\n')).not.toContain('injected by the pod') // the log went out inside ::stop-commands::
+    expect(r.stdout).toContain('::error::injected by the pod')
     expect(r.outputs).toMatchObject({ 'rolled-back': 'true', 'previous-revision': '1', revision: '3', 'ready-replicas': '2' })
     expect(r.summary).toContain('config.pbtxt missing')
     // log lines sit verbatim inside a fenced code block, where nothing renders as HTML
-    expect(r.summary).toMatch(/```\nI1204 loading add_sub\nE1204 failed to load add_sub: <script>alert\(1\)<\/script> config.pbtxt missing\n```/)
+    expect(r.summary).toMatch(
+      /```\nI1204 loading add_sub\nE1204 failed to load add_sub: <script>alert\(1\)<\/script> config.pbtxt missing\n::error::injected by the pod\n```/
+    )
     expect(r.summary).toContain('↩️ failed and rolled back')
     expect(await image(c.kubeconfig)).toBe(IMG1)
     expect((await kubectl(c.kubeconfig, ['rollout', 'status', 'deploy/triton', '-n', 'inference', '--timeout=10s'])).code).toBe(0)

@@ -1,4 +1,4 @@
-import { GpushipError, formatError, group, type Logger } from '@gpuship/core'
+import { GpushipError, formatError, group, writeUntrusted, type Logger } from '@gpuship/core'
 import {
   RolloutError,
   Timeline,
@@ -130,6 +130,11 @@ export async function rolloutFlow(c: FlowContext): Promise<FlowResult> {
     if (e instanceof RolloutError) {
       report.cause = e.rolloutCause
       report.pods = e.pods
+      // pod output is untrusted: it must not be able to issue workflow commands
+      if (e.rolloutCause.logs?.length) {
+        log.info(`last log lines of ${e.rolloutCause.pod}:`)
+        writeUntrusted((t) => process.stdout.write(t), e.rolloutCause.logs.join('\n'))
+      }
     } else report.error = { message: formatError(e).split('\nFix: ')[0], hint: (e as GpushipError).hint }
     log.error(formatError(e))
     timeline.add('failure', e instanceof RolloutError ? e.rolloutCause.kind : ((e as GpushipError).code ?? 'error'))
