@@ -32,6 +32,8 @@ describe('triton-rollout over its dist against the Kubernetes simulator', () => 
       dep.metadata.managedFields.some((m: { manager: string; operation: string }) => m.manager === 'gpuship-triton-rollout' && m.operation === 'Apply')
     ).toBe(true)
     expect(sim.store.get('poddisruptionbudgets', 'inference', 'triton')?.spec.minAvailable).toBe(1)
+    const pdb = await kubectl(c.kubeconfig, ['get', 'pdb', '-n', 'inference'])
+    expect(pdb.stdout).toMatch(/^NAME\s+MIN AVAILABLE\s+MAX UNAVAILABLE\s+ALLOWED DISRUPTIONS\s+AGE\ntriton\s+1\s+N\/A\s+1\s+/)
     expect(await image(c.kubeconfig)).toBe(IMG1)
     const st = await kubectl(c.kubeconfig, ['rollout', 'status', 'deploy/triton', '-n', 'inference', '--timeout=10s'])
     expect(st).toMatchObject({ code: 0, stdout: 'deployment "triton" successfully rolled out\n' })

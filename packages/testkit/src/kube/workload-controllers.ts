@@ -286,6 +286,7 @@ export function reconcileWorkloads(c: Cluster): void {
   for (const d of c.store.list('deployments')) reconcileDeployment(c, d)
   for (const rs of c.store.list('replicasets')) reconcileReplicaSet(c, rs)
   for (const ds of c.store.list('daemonsets')) reconcileDaemonSet(c, ds)
+  for (const pdb of c.store.list('poddisruptionbudgets')) reconcilePdb(c, pdb)
   // Garbage collection: dependants whose controller owner is gone.
   const uids = new Set<string>()
   for (const plural of ['deployments', 'replicasets', 'daemonsets']) for (const o of c.store.list(plural)) uids.add(o.metadata.uid)
@@ -298,5 +299,32 @@ export function reconcileWorkloads(c: Cluster): void {
       }
     }
   }
-  void matchesSelector
+}
+
+/** The disruption controller's status: how many pods may be evicted right now. */
+export function reconcilePdb(c: Cluster, pdb: KObject): void {
+  const pods = c.store.list('pods', pdb.metadata.namespace).filter((p) => matchesSelector(p.metadata.labels, pdb.spec?.selector))
+  const healthy = pods.filter(isPodReady).length
+  const expected = pods.length
+  const pct = (v: unknown): number => (String(v).endsWith('%') ? Math.ceil((Number(String(v).slice(0, -1)) / 100) * expected) : Number(v))
+  const desired = pdb.spec?.minAvailable !== undefined ? pct(pdb.spec.minAvailable) : Math.max(0, expected - pct(pdb.spec?.maxUnavailable ?? 0))
+  const status = {
+    observedGeneration: pdb.metadata.generation,
+    currentHealthy: healthy,
+    desiredHealthy: desired,
+    expectedPods: expected,
+    disruptionsAllowed: Math.max(0, healthy - desired),
+    conditions: [
+      {
+        type: 'DisruptionAllowed',
+        status: healthy > desired ? 'True' : 'False',
+        reason: healthy > desired ? 'SufficientPods' : 'InsufficientPods',
+        message: '',
+        observedGeneration: pdb.metadata.generation,
+        lastTransitionTime:
+          pdb.status?.conditions?.[0]?.status === (healthy > desired ? 'True' : 'False') ? pdb.status.conditions[0].lastTransitionTime : c.clock.iso()
+      }
+    ]
+  }
+  if (JSON.stringify(status) !== JSON.stringify(pdb.status)) c.store.update('poddisruptionbudgets', { ...pdb, status })
 }
