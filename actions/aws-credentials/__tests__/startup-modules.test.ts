@@ -1,6 +1,6 @@
 import { describe, test, expect } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -28,5 +28,18 @@ describe.each(['aws-credentials', 'eks-kubeconfig', 'ecr-build-push'])('%s bundl
     const loaded = loadedAtStartup(action)
     expect(loaded).toContain('os') // the list is real: @actions/core needs os to print the error
     expect(loaded.filter((m) => ['https', 'tls', '_http_client', 'http', 'http2', 'zlib'].includes(m))).toEqual([])
+  })
+})
+
+// The work after validation lives in a chunk loaded only once the inputs are good; its words
+// (which minification keeps) must not be in the entry file that every run parses.
+describe.each([
+  ['aws-credentials', ['AssumeRoleWithWebIdentity', 'which is not in allowed-account-ids', 'GitHub OIDC token']],
+  ['eks-kubeconfig', ['DescribeCluster', 'SelfSubjectReview']]
+])('%s entry bundle', (action, words) => {
+  test('holds the input validation but not the code that runs after it', () => {
+    const entry = readFileSync(join(actions, action, 'dist', 'index.js'), 'utf8')
+    expect(entry).toContain('Input required and not supplied')
+    expect(words.filter((w) => entry.includes(w))).toEqual([])
   })
 })

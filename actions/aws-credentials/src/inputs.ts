@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { createInputReader, GpushipError } from '@gpuship/core'
-import { defaultSessionName } from '@gpuship/aws'
+// The subpath, not the package: this file runs before input validation and must stay small.
+import { defaultSessionName } from '@gpuship/aws/session-name'
 
 export interface Inputs {
   'role-to-assume': string

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { actionsLogger, createMasker, failAction, GpushipError, group, inlineCode, table, type Logger } from '@gpuship/core'
 import { assumeRoleChained, assumeRoleWithWebIdentity, fetchIdToken, writeWebIdentityTokenFile, type AssumedRole, type RunnerContext } from '@gpuship/aws'
-import { getInputs, type Inputs } from './inputs.js'
+import type { Inputs } from './inputs.js'
 
 function runnerContext(env: NodeJS.ProcessEnv): RunnerContext {
   const ctx: RunnerContext = { eventName: env.GITHUB_EVENT_NAME, repository: env.GITHUB_REPOSITORY }
@@ -57,11 +57,10 @@ async function assume(inputs: Inputs, log: Logger, mask: (v: string) => void, re
   return { role, token }
 }
 
-export async function run(): Promise<void> {
+export async function run(inputs: Inputs): Promise<void> {
   const masker = createMasker((v) => core.setSecret(v))
   const mask = (v: string) => masker.add(v)
   try {
-    const inputs = getInputs()
     if (inputs['mask-aws-account-id']) mask(inputs['role-to-assume'].split(':')[4])
     for (const [k, v] of Object.entries(inputs)) if (k !== 'inline-session-policy') core.debug(masker.redact(`${k}: ${JSON.stringify(v)}`))
     const log = actionsLogger(core)

@@ -3,16 +3,15 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { actionsLogger, failAction, group, inlineCode, table } from '@gpuship/core'
 import { canonicalPrincipalArn, createEksToken, describeCluster, getCallerIdentity, resolveCredentials, verifyClusterAccess, writeKubeconfig, type AccessResult } from '@gpuship/aws'
-import { getInputs } from './inputs.js'
+import type { Inputs } from './inputs.js'
 
 /** The bundled exec plugin sits beside this bundle: dist/token/index.js. */
 function tokenEntry(): string {
   return join(dirname(fileURLToPath(import.meta.url)), 'token', 'index.js')
 }
 
-export async function run(): Promise<void> {
+export async function run(inputs: Inputs): Promise<void> {
   try {
-    const inputs = getInputs()
     for (const [k, v] of Object.entries(inputs)) core.debug(`${k}: ${JSON.stringify(v)}`)
     const log = actionsLogger(core)
     const name = inputs['cluster-name']
