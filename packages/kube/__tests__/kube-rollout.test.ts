@@ -114,6 +114,17 @@ describe('waitForRollout against the simulator', () => {
     expect(patch).toBeDefined()
   })
 
+  test('the caller timeout ends the wait with the last state and the readiness failure', async () => {
+    f.sim.scenario.neverReady(IMG1)
+    await deploy(IMG1, { replicas: 1 })
+    const err = (await waitForRollout(f.client, { namespace: 'inference', name: 'triton', timeoutMs: 800 }).catch((e) => e)) as RolloutError
+    expect(err.rolloutCause.kind).toBe('Timeout')
+    expect(err.message).toMatch(
+      /^Timed out after .* waiting for deployment triton: Waiting for deployment "triton" rollout to finish: 0 of 1 updated replicas are available\.\.\./
+    )
+    expect(err.pods[0]).toMatchObject({ ready: false, status: 'Running' })
+  })
+
   test('progress deadline exceeded is reported', async () => {
     await f.sim.close()
     f = await gpuCluster({ timeScale: 50 })
