@@ -139,6 +139,7 @@ export async function rolloutFlow(c: FlowContext): Promise<FlowResult> {
     log.error(formatError(e))
     timeline.add('failure', e instanceof RolloutError ? e.rolloutCause.kind : ((e as GpushipError).code ?? 'error'))
     if (i['rollback-on-failure'] && report.previousRevision) await rollback(c, report, timeline, stats)
+    else if (i['rollback-on-failure']) log.info(`no rollback: this was the first rollout of deployment/${i.name}, there is no earlier revision`)
   }
   await fillNodes(client, report)
   report.durationMs = Date.now() - started
