@@ -35,7 +35,8 @@ describe.each(['aws-credentials', 'eks-kubeconfig', 'ecr-build-push'])('%s bundl
 // (which minification keeps) must not be in the entry file that every run parses.
 describe.each([
   ['aws-credentials', ['AssumeRoleWithWebIdentity', 'which is not in allowed-account-ids', 'GitHub OIDC token']],
-  ['eks-kubeconfig', ['DescribeCluster', 'SelfSubjectReview']]
+  ['eks-kubeconfig', ['DescribeCluster', 'SelfSubjectReview']],
+  ['ecr-build-push', ['Digest mismatch for', 'GetAuthorizationToken', 'is not installed on this runner']]
 ])('%s entry bundle', (action, words) => {
   test('holds the input validation but not the code that runs after it', () => {
     const entry = readFileSync(join(actions, action, 'dist', 'index.js'), 'utf8')

@@ -86,6 +86,17 @@ describe('ecr-build-push action', () => {
     expect(again.leaks).toEqual([])
   })
 
+  test('a bad input fails before anything else is loaded, with the input named in the error and the summary', async () => {
+    const calls = ecrService(sim).calls.length
+    const r = await runAction({ actionDir, inputs: { repository: 'triton', builder: 'podman', tags: 'v1' }, env, workspace: ctx(), secrets })
+    expect(r.exitCode).toBe(1)
+    expect(r.errors.join('\n')).toContain("Invalid builder 'podman'")
+    expect(r.summary).toContain('ecr\\-build\\-push failed')
+    expect(r.summary).toContain('Input: `builder`')
+    expect(ecrService(sim).calls.length).toBe(calls)
+    expect(r.leaks).toEqual([])
+  })
+
   test('a bad model repository fails with the file and line, before ECR is called', async () => {
     const workspace = ctx()
     writeFileSync(join(workspace, 'models', 'echo', 'config.pbtxt'), 'name: "echo"\nbackend: "python"\ninput [ { name: "IN" ]\n')

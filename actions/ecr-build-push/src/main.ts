@@ -1,15 +1,13 @@
 import * as core from '@actions/core'
-import { actionsLogger, createMasker, failAction, formatError, isGpushipError, type Masker } from '@gpuship/core'
+import { actionsLogger, createMasker, type Masker } from '@gpuship/core'
 import { buildAndPushImage, createToolRunner, selectBuilder, type BuildPushResult, type CacheSpec } from '@gpuship/images'
-import { getInputs, type Inputs } from './inputs.js'
-import { renderSummary, renderFailureSummary } from './summary.js'
+import type { Inputs } from './inputs.js'
+import { renderSummary, reportFailure } from './summary.js'
 
-export async function run(): Promise<void> {
+export async function run(inputs: Inputs): Promise<void> {
   const masker: Masker = createMasker((v) => core.setSecret(v))
   const log = actionsLogger(core)
-  let inputs: Inputs | undefined
   try {
-    inputs = getInputs()
     for (const [k, v] of Object.entries(inputs)) if (k !== 'build-args') core.debug(`${k}: ${JSON.stringify(v)}`)
     const i = inputs
     const run = createToolRunner(log, masker)
@@ -48,13 +46,7 @@ export async function run(): Promise<void> {
     core.info(`${result.skipped ? 'Reused' : 'Pushed'} ${result.image}`)
     await core.summary.addRaw(renderSummary(result), true).write()
   } catch (err) {
-    try {
-      await core.summary.addRaw(masker.redact(renderFailureSummary(err, inputs)), true).write()
-    } catch {
-      /* the summary is best effort; the failure below is what matters */
-    }
-    if (!isGpushipError(err)) core.debug(masker.redact(String((err as Error)?.stack ?? formatError(err))))
-    failAction(core, err, (s) => masker.redact(s))
+    await reportFailure(core, err, inputs, masker)
   }
 }
 

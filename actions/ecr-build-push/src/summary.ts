@@ -1,4 +1,5 @@
-import { SummaryBuilder, formatDuration, isGpushipError, table, inlineCode, escapeMarkdown } from '@gpuship/core'
+import type * as Core from '@actions/core'
+import { SummaryBuilder, failAction, formatDuration, formatError, isGpushipError, table, inlineCode, escapeMarkdown, type Masker } from '@gpuship/core'
 import type { BuildPushResult } from '@gpuship/images'
 import type { Inputs } from './inputs.js'
 
@@ -56,4 +57,16 @@ export function renderFailureSummary(err: unknown, inputs?: Inputs): string {
     if (worst.length) s.details(`Findings (${scan.result.findings.length})`, table(['severity', 'finding', 'link'], worst))
   }
   return s.toString()
+}
+
+/** Fails the step: the failure summary (best effort), the stack of an unexpected error in debug, then the error. */
+export async function reportFailure(core: typeof Core, err: unknown, inputs: Inputs | undefined, masker?: Masker): Promise<void> {
+  const redact = (t: string) => (masker ? masker.redact(t) : t)
+  try {
+    await core.summary.addRaw(redact(renderFailureSummary(err, inputs)), true).write()
+  } catch {
+    /* the summary is best effort; the failure below is what matters */
+  }
+  if (!isGpushipError(err)) core.debug(redact(String((err as Error)?.stack ?? formatError(err))))
+  failAction(core, err, redact)
 }

@@ -1,5 +1,5 @@
 import { GpushipError, type Logger } from '@gpuship/core'
-import type { Builder } from './builder.js'
+import type { Builder, BuilderChoice } from './builder.js'
 import { createBuildahBuilder, type BuildahOptions } from './buildah-builder.js'
 import { createDockerBuilder } from './docker-builder.js'
 import type { ToolRunner } from './tool-runner.js'
@@ -9,8 +9,6 @@ import type { ToolRunner } from './tool-runner.js'
  * which prefers a working `docker buildx` and falls back to buildah, so the same workflow runs
  * on hosted runners and in containers without a daemon.
  */
-export type BuilderChoice = 'auto' | 'docker' | 'buildah'
-export const BUILDER_CHOICES: readonly BuilderChoice[] = ['auto', 'docker', 'buildah']
 
 export interface BuilderManagerOptions {
   choice: BuilderChoice

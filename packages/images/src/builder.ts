@@ -1,5 +1,9 @@
 import { GpushipError } from '@gpuship/core'
 
+/** The `builder` input: docker buildx, buildah, or `auto` (see builder-manager). Here, not there, so input validation loads no builder code. */
+export type BuilderChoice = 'auto' | 'docker' | 'buildah'
+export const BUILDER_CHOICES: readonly BuilderChoice[] = ['auto', 'docker', 'buildah']
+
 /** What every builder (docker buildx, buildah) is asked to do; the manager picks one. */
 export interface RegistryLogin {
   registry: string
