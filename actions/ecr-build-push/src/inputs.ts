@@ -1,7 +1,8 @@
 import * as core from '@actions/core'
 import { GpushipError, createInputReader } from '@gpuship/core'
-import { BUILDER_CHOICES, parseBuildArgs, type BuilderChoice } from '@gpuship/images'
-import { THRESHOLDS, type SeverityThreshold } from '@gpuship/aws'
+// Subpaths, not the packages: this file runs before input validation and must stay small.
+import { BUILDER_CHOICES, parseBuildArgs, type BuilderChoice } from '@gpuship/images/builder'
+import { THRESHOLDS, type SeverityThreshold } from '@gpuship/aws/scan-gate'
 
 export interface Inputs {
   repository: string
