@@ -7,6 +7,7 @@ import ncc from '@vercel/ncc'
 import { transform } from 'esbuild'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { spawnSync } from 'node:child_process'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -60,17 +61,30 @@ async function bundleAction(name, outDir) {
   }
 }
 
+// One child process per action: webpack's memory is not given back between builds, and eleven
+// builds in one process ran out of heap.
+const oneIdx = args.indexOf('--one')
+if (oneIdx >= 0) {
+  await bundleAction(args[oneIdx + 1], args[args.indexOf('--out') + 1])
+  process.exit(0)
+}
+
+function bundleInChild(name, outDir) {
+  const res = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--one', name, '--out', outDir], { stdio: 'inherit', env: process.env })
+  if (res.status !== 0) process.exit(res.status ?? 1)
+}
+
 const actions = readdirSync(actionsDir).filter((n) => existsSync(join(actionsDir, n, 'src', 'index.ts')) && (!only || only.includes(n)))
-let stale = []
+const stale = []
 for (const name of actions) {
   const committed = join(actionsDir, name, 'dist')
   if (!check) {
-    await bundleAction(name, committed)
+    bundleInChild(name, committed)
     process.stdout.write(`bundled actions/${name}/dist\n`)
     continue
   }
   const fresh = join(mkdtempSync(join(tmpdir(), `gpuship-dist-${name}-`)), 'dist')
-  await bundleAction(name, fresh)
+  bundleInChild(name, fresh)
   const a = listFiles(committed).sort()
   const b = listFiles(fresh).sort()
   const differs = a.join('\n') !== b.join('\n') || b.some((f) => !readFileSync(join(committed, f)).equals(readFileSync(join(fresh, f))))
