@@ -104,7 +104,7 @@ describe('Prometheus text exposition parser', () => {
       ['DCGM_FI_DEV_MEMORY_TEMP', 'gauge', 'Memory temperature (in C).']
     ])
     expect(fams[0].samples[0].labels).toEqual({ gpu: '0', UUID: 'GPU-604ac76c-d9cf-fef3-62e9-d92044ab6e52' })
-    expect(fams[2].samples[0].value).toBe(9223372036854775794)
+    expect(fams[2].samples[0].value).toBe(Number('9223372036854775794')) // DCGM's 'not supported' sentinel, as a double
   })
 
   test('real dcgm-exporter output: server test expectation (empty HELP, hostname label)', () => {
