@@ -62,6 +62,15 @@ const stories: [ScenarioName, (r: Awaited<ReturnType<typeof play>>) => void][] =
     const doctor = r.result.steps.find((s: { id: string }) => s.id === 'doctor')
     expect(Number(doctor.outputs['findings-count'])).toBeGreaterThan(0)
     expect(readFileSync(join(r.out, 'summary.md'), 'utf8')).toMatch(/instances-not-joined|access entry/)
+  }],
+  ['orphan', (r) => {
+    const teardown = r.result.steps.find((s: { id: string }) => s.id === 'teardown')
+    expect(teardown.status).toBe('failed')
+    expect(teardown.outputs.outcome).toBe('failed')
+    const summary = readFileSync(join(r.out, 'summary.md'), 'utf8')
+    expect(summary).toContain('aws elbv2 delete-load-balancer --load-balancer-arn arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/k8s-monitoring-grafana/')
+    // destroy never ran while the load balancer was there
+    expect(summary).not.toMatch(/\| 3 \| terraform destroy \| done/)
   }]
 ]
 

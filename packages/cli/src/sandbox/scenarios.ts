@@ -3,9 +3,9 @@
  * was caught where the design says it must be: the step that should refuse refuses, with the
  * evidence in its summary, and nothing after it pretends to have run.
  */
-export type ScenarioName = 'healthy' | 'gpu-capacity' | 'xid' | 'plan-changed' | 'lock-held' | 'nodes-not-joining'
+export type ScenarioName = 'healthy' | 'gpu-capacity' | 'xid' | 'plan-changed' | 'lock-held' | 'nodes-not-joining' | 'orphan'
 
-export type StepId = 'oidc' | 'plan' | 'apply' | 'image' | 'kubeconfig' | 'rollout' | 'doctor'
+export type StepId = 'oidc' | 'plan' | 'apply' | 'image' | 'kubeconfig' | 'rollout' | 'doctor' | 'teardown'
 
 export interface Scenario {
   name: ScenarioName
@@ -61,6 +61,13 @@ export const SCENARIOS: Record<ScenarioName, Scenario> = {
     steps: [...MAIN, 'doctor'],
     failsAt: 'rollout',
     caught: 'the rollout failed and eks-doctor found why the nodes did not join'
+  },
+  orphan: {
+    name: 'orphan',
+    story: 'after the deploy, a clean-slate teardown meets a load balancer nothing owns: it stops before destroy and names it with its delete command',
+    steps: [...MAIN, 'teardown'],
+    failsAt: 'teardown',
+    caught: 'eks-teardown stopped before terraform destroy and reported the surviving load balancer with the command that deletes it'
   }
 }
 

@@ -33,6 +33,10 @@ const EVIDENCE: Partial<Record<ScenarioName, (failing: Rec, all: Rec[]) => strin
     if (r.outputs?.['rolled-back'] !== 'true') return 'the rollout failed but did not roll back (rolled-back is not true)'
     return /xid/i.test(said(r)) ? undefined : 'the rollout rolled back but not because of the XID error'
   },
+  orphan: (r) => {
+    if (r.outputs?.outcome !== 'failed') return `the teardown stopped but its outcome is ${r.outputs?.outcome ?? 'unset'}, not failed before destroy`
+    return /k8s-monitoring-grafana/.test(said(r)) && /aws elbv2 delete-load-balancer/.test(said(r)) ? undefined : 'the teardown stopped without naming the surviving load balancer and its delete command'
+  },
   'nodes-not-joining': (_r, all) => {
     const doctor = all.find((x) => x.id === 'doctor')
     if (!doctor || doctor.status === 'skipped' || doctor.status === 'unavailable') return 'eks-doctor did not run after the failed rollout'

@@ -4,6 +4,7 @@ import { oidcStep } from './oidc.js'
 import { planStep, applyStep } from './terraform.js'
 import { imageStep } from './image.js'
 import { kubeconfigStep, rolloutStep, doctorStep } from './kube.js'
+import { teardownStep } from './teardown.js'
 
 /** Every step the sandbox knows, by id; a scenario picks and orders them. */
 export const STEPS: Record<StepId, SandboxStep> = {
@@ -13,5 +14,6 @@ export const STEPS: Record<StepId, SandboxStep> = {
   image: imageStep,
   kubeconfig: kubeconfigStep,
   rollout: rolloutStep,
-  doctor: doctorStep
+  doctor: doctorStep,
+  teardown: teardownStep
 }
