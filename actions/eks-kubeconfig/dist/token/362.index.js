@@ -1,0 +1,1 @@
+const u=362,d=[362],n={3362:((o,e,t)=>{Object.defineProperty(e,"__esModule",{value:!0}),e.Hash=void 0;var r=t(3952);Object.defineProperty(e,"Hash",{enumerable:!0,get:function(){return r.Hash}})})};export{u as id,d as ids,n as modules};

@@ -1,0 +1,1 @@
+const O=280,g=[280],l={99280:((E,o,t)=>{t.d(o,{getOctokit:()=>s});var n=t(83964),_=t(33916);const d=new n.o;function s(c,e,...i){const u=_.gq.plugin(...i);return new u((0,_.EG)(c,e))}})};export{O as id,g as ids,l as modules};
