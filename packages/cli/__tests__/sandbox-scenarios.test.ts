@@ -63,6 +63,14 @@ const stories: [ScenarioName, (r: Awaited<ReturnType<typeof play>>) => void][] =
     expect(Number(doctor.outputs['findings-count'])).toBeGreaterThan(0)
     expect(readFileSync(join(r.out, 'summary.md'), 'utf8')).toMatch(/instances-not-joined|access entry/)
   }],
+  ['rebuild', (r) => {
+    const teardowns = r.result.steps.filter((s: { id: string }) => s.id === 'teardown')
+    expect(teardowns.map((t: { outputs: Record<string, string> }) => [t.outputs.outcome, t.outputs.leftovers])).toEqual([
+      ['clean', '0'],
+      ['clean', '0']
+    ])
+    expect(r.result.steps.filter((s: { id: string }) => s.id === 'rollout').map((s: { status: string }) => s.status)).toEqual(['passed', 'passed'])
+  }],
   ['orphan', (r) => {
     const teardown = r.result.steps.find((s: { id: string }) => s.id === 'teardown')
     expect(teardown.status).toBe('failed')

@@ -3,7 +3,7 @@
  * was caught where the design says it must be: the step that should refuse refuses, with the
  * evidence in its summary, and nothing after it pretends to have run.
  */
-export type ScenarioName = 'healthy' | 'gpu-capacity' | 'xid' | 'plan-changed' | 'lock-held' | 'nodes-not-joining' | 'orphan'
+export type ScenarioName = 'healthy' | 'gpu-capacity' | 'xid' | 'plan-changed' | 'lock-held' | 'nodes-not-joining' | 'orphan' | 'rebuild'
 
 export type StepId = 'oidc' | 'plan' | 'apply' | 'image' | 'kubeconfig' | 'rollout' | 'doctor' | 'teardown'
 
@@ -61,6 +61,11 @@ export const SCENARIOS: Record<ScenarioName, Scenario> = {
     steps: [...MAIN, 'doctor'],
     failsAt: 'rollout',
     caught: 'the rollout failed and eks-doctor found why the nodes did not join'
+  },
+  rebuild: {
+    name: 'rebuild',
+    story: 'the platform rebuilt twice: deploy, clean-slate teardown, plan and apply again, deploy, teardown, ending with nothing left in the account',
+    steps: [...MAIN, 'teardown', 'plan', 'apply', 'image', 'kubeconfig', 'rollout', 'teardown']
   },
   orphan: {
     name: 'orphan',

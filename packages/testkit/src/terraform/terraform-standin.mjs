@@ -189,8 +189,10 @@ switch (cmd) {
     for (const rc of rcs) out(`${rc.address}: ${kind(rc.change.actions) === 'delete' ? 'Destroying...' : kind(rc.change.actions) === 'create' ? 'Creating...' : 'Modifying...'}\n`)
     if (control.applyError) failWith(control.applyError)
     const n = (k) => rcs.filter((rc) => kind(rc.change.actions) === k).length
+    // State after the apply: what was destroyed is gone, what was created is now managed.
     const destroyed = rcs.filter((rc) => kind(rc.change.actions) === 'delete').map((rc) => rc.address)
-    if (destroyed.length) control.state = stateAddresses().filter((a) => !destroyed.includes(a))
+    const created = rcs.filter((rc) => kind(rc.change.actions) === 'create').map((rc) => rc.address)
+    if (destroyed.length || created.length) control.state = [...new Set([...stateAddresses().filter((a) => !destroyed.includes(a)), ...created])]
     control.applied = [...(control.applied ?? []), { file, at: new Date().toISOString() }]
     saveControl()
     out(`\nApply complete! Resources: ${n('create') + n('replace')} added, ${n('update')} changed, ${n('delete') + n('replace')} destroyed.\n`)

@@ -10,6 +10,32 @@ import type { AwsHandle } from '../world/identity.js'
 import type { TerraformHandle } from '../world/terraform.js'
 import { firstError, runRepoAction } from './run-action.js'
 
+/**
+ * The AWS provider's part of a destroy that the stand-in cannot play: when the destroy is applied
+ * (the stand-in's state goes empty), the cluster's control-plane log group, which the eks module
+ * manages, is gone. Watching the control file reacts as soon as the stand-in writes it, before
+ * the orphan scan that follows.
+ */
+async function playProviderDestroy(job: JobState, sim: AwsSimulator, tf: TerraformHandle): Promise<() => void> {
+  const { watch } = await import('node:fs')
+  const { logsWorld } = await import('@gpuship/testkit')
+  const applied = tf.standIn.read().applied?.length ?? 0
+  const check = () => {
+    const c = tf.standIn.read()
+    if ((c.applied?.length ?? 0) > applied && (c.state ?? []).length === 0) {
+      for (const g of [...logsWorld(sim.state).keys()]) if (g.startsWith(`/aws/eks/${job.world.names.cluster}/`)) logsWorld(sim.state).delete(g)
+    }
+  }
+  const watcher = watch(tf.standIn.controlFile, () => {
+    try {
+      check()
+    } catch {
+      // a write in progress; the next event reads it whole
+    }
+  })
+  return () => watcher.close()
+}
+
 async function seedSurvivor(job: JobState, sim: AwsSimulator): Promise<string> {
   const { loadBalancers, loadBalancerTags } = await import('@gpuship/testkit')
   const { account, region, cluster } = job.world.names
@@ -43,6 +69,7 @@ export const teardownStep: SandboxStep = {
       await seedSurvivor(job, aws.sim)
       job.progress.line('         scenario: a load balancer of a deleted Ingress controller survives in the account')
     }
+    const stopProvider = await playProviderDestroy(job, aws.sim, tf)
     const result = await runRepoAction(job, 'eks-teardown', {
       inputs: {
         'cluster-name': cluster,
@@ -54,7 +81,7 @@ export const teardownStep: SandboxStep = {
         'lock-timeout': '2s'
       },
       env: { ...aws.env, ...tf.env }
-    })
+    }).finally(stopProvider)
     const o = result.outputs
     const note =
       result.exitCode === 0 ? `torn down: ${o.outcome}; deleted ${JSON.parse(o.deleted ?? '[]').length} object(s), ${o.leftovers ?? 0} leftover(s)` : `stopped: ${firstError(result)}`

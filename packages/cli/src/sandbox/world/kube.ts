@@ -40,7 +40,8 @@ const CLUSTER_WORLD: Record<Scenario['name'], string> = {
   'gpu-capacity': 'gpu-no-device-plugin',
   // The node role lost its access entry: GPU instances run but never register as nodes.
   'nodes-not-joining': 'node-role-no-access-entry',
-  orphan: 'healthy'
+  orphan: 'healthy',
+  rebuild: 'healthy'
 }
 
 /**
