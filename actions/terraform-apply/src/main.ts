@@ -25,7 +25,8 @@ import {
   withMarkerStatus,
   withStatusSection,
   type PlanMarker,
-  type SeenComment
+  type SeenComment,
+  rootOptions
 } from '@gpuship/terraform'
 import { getInputs } from './inputs.js'
 
@@ -40,19 +41,7 @@ export async function run(): Promise<void> {
     if (!gh && !inputs['auto-approve']) {
       throw new GpushipError('terraform-apply needs github-token to find the reviewed plan comment.', { input: 'github-token', hint: 'Pass github-token: ${{ github.token }} with permissions pull-requests: write, or set auto-approve: true to apply without review.' })
     }
-    const root = await openRoot({
-      workingDirectory: inputs['working-directory'],
-      terraformVersion: inputs['terraform-version'],
-      downloadUrl: inputs['terraform-download-url'],
-      backendConfig: inputs['backend-config'],
-      varFiles: inputs['var-file'],
-      variables: inputs.variables,
-      workspace: inputs.workspace,
-      lockTimeoutMs: inputs['lock-timeout'],
-      parallelism: inputs.parallelism,
-      label: inputs.label,
-      log
-    })
+    const root = await openRoot(rootOptions(inputs, log))
     const key = root.key
     core.setOutput('terraform-version', root.version)
 

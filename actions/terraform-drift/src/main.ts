@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import * as core from '@actions/core'
 import { isGpushipError, actionsLogger, failAction, GpushipError } from '@gpuship/core'
-import { createGitHubClient, keySlug, openRoot, planHeading, planRoot, readRunContext, renderPlan, sensitiveValues, syncDriftIssue, TerraformError } from '@gpuship/terraform'
+import { createGitHubClient, keySlug, openRoot, planHeading, planRoot, readRunContext, renderPlan, sensitiveValues, syncDriftIssue, TerraformError, rootOptions } from '@gpuship/terraform'
 import { getInputs } from './inputs.js'
 
 export async function run(): Promise<void> {
@@ -14,19 +14,7 @@ export async function run(): Promise<void> {
       throw new GpushipError('terraform-drift needs github-token to keep the drift issue.', { input: 'github-token', hint: 'Pass github-token: ${{ github.token }} with permissions issues: write, or set issue: false.' })
     }
     const gh = inputs['github-token'] ? await createGitHubClient(inputs['github-token'], { log }) : undefined
-    const root = await openRoot({
-      workingDirectory: inputs['working-directory'],
-      terraformVersion: inputs['terraform-version'],
-      downloadUrl: inputs['terraform-download-url'],
-      backendConfig: inputs['backend-config'],
-      varFiles: inputs['var-file'],
-      variables: inputs.variables,
-      workspace: inputs.workspace,
-      lockTimeoutMs: inputs['lock-timeout'],
-      parallelism: inputs.parallelism,
-      label: inputs.label,
-      log
-    })
+    const root = await openRoot(rootOptions(inputs, log))
     const key = root.key
     const outDir = join(inputs['plan-dir'], `drift-${keySlug(key)}`)
     mkdirSync(outDir, { recursive: true })

@@ -24,7 +24,8 @@ import {
   TerraformError,
   upsertComment,
   type CommentKey,
-  type GitHub
+  type GitHub,
+  rootOptions
 } from '@gpuship/terraform'
 import { getInputs, type Inputs } from './inputs.js'
 
@@ -40,19 +41,7 @@ export async function run(): Promise<void> {
     inputs = getInputs()
     const pr = ctx.pullRequest
     if (inputs['github-token'] && (pr !== undefined || inputs['unlock-stale'])) gh = await createGitHubClient(inputs['github-token'], { log })
-    const root = await openRoot({
-      workingDirectory: inputs['working-directory'],
-      terraformVersion: inputs['terraform-version'],
-      downloadUrl: inputs['terraform-download-url'],
-      backendConfig: inputs['backend-config'],
-      varFiles: inputs['var-file'],
-      variables: inputs.variables,
-      workspace: inputs.workspace,
-      lockTimeoutMs: inputs['lock-timeout'],
-      parallelism: inputs.parallelism,
-      label: inputs.label,
-      log
-    })
+    const root = await openRoot(rootOptions(inputs, log))
     key = root.key
     core.setOutput('terraform-version', root.version)
     const outDir = storeDir(inputs, key)

@@ -1,5 +1,6 @@
-import { GpushipError, type InputReader } from '@gpuship/core'
+import { GpushipError, type InputReader, type Logger } from '@gpuship/core'
 import { DEFAULT_RELEASES_URL } from './install.js'
+import type { RootOptions } from './root-session.js'
 
 /**
  * The inputs the three terraform actions share, read through core's InputReader so every bad
@@ -54,4 +55,21 @@ function planDir(given: string, env: NodeJS.ProcessEnv): string {
   // Outside a runner there is no RUNNER_TEMP; writing plans (which hold secrets) into the current folder would be a surprise.
   if (!env.RUNNER_TEMP) throw new GpushipError('No plan-dir and no RUNNER_TEMP: there is nowhere safe to keep the plan files.', { input: 'plan-dir', hint: 'Run inside GitHub Actions, or set plan-dir to a private folder, e.g. plan-dir: /tmp/gpuship-plans' })
   return `${env.RUNNER_TEMP}/gpuship-terraform`
+}
+
+/** The shared inputs as openRoot takes them, so the three actions open a root the same way. */
+export function rootOptions(i: RootInputs, log: Logger): RootOptions {
+  return {
+    workingDirectory: i['working-directory'],
+    terraformVersion: i['terraform-version'],
+    downloadUrl: i['terraform-download-url'],
+    backendConfig: i['backend-config'],
+    varFiles: i['var-file'],
+    variables: i.variables,
+    workspace: i.workspace,
+    lockTimeoutMs: i['lock-timeout'],
+    parallelism: i.parallelism,
+    label: i.label,
+    log
+  }
 }
